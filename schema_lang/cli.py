@@ -1,0 +1,196 @@
+"""The `schema-lang` command."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from . import __version__
+from .diagnostics import Diagnostic, Severity
+from .dialects import DIALECT_NAMES
+from .document import Document, Options, analyze
+from .rules import RULES
+
+SCHEMA_SUFFIXES = (".schema.yaml", ".schema.yml")
+
+
+class UsageError(Exception):
+    """Bad arguments or unreadable input: exit status 2."""
+
+
+def _collect(paths: Sequence[str]) -> list[Path]:
+    files: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*") if p.is_file() and p.name.endswith(SCHEMA_SUFFIXES))
+            if not found:
+                raise UsageError(f"{raw}: no *.schema.yaml or *.schema.yml files in this folder")
+            files.extend(found)
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise UsageError(f"{raw}: no such file or folder")
+    return files
+
+
+def read_text(path: Path) -> str:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"{path}: not UTF-8 text (byte {exc.start}): schema files are UTF-8") from None
+    return text.replace("\r\n", "\n")
+
+
+def _range(document: Document, d: Diagnostic) -> dict:
+    start = document.lines.position(d.start)
+    end = document.lines.position(d.end)
+    return {"start": {"line": start.line, "character": start.character},
+            "end": {"line": end.line, "character": end.character}}
+
+
+def _json_item(name: str, document: Document, d: Diagnostic) -> dict:
+    return {"file": name, "rule": d.rule, "severity": d.severity.value, "message": d.message,
+            "range": _range(document, d), "table": d.table, "column": d.column}
+
+
+_SARIF_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note", Severity.HINT: "note"}
+
+
+def sarif_report(results: list[tuple[str, Document]]) -> dict:
+    used = sorted({d.rule for _, doc in results for d in doc.diagnostics})
+    rule_index = {rule_id: i for i, rule_id in enumerate(used)}
+    rules = []
+    for rule_id in used:
+        rule = RULES.get(rule_id)
+        title = rule.title if rule else rule_id
+        rules.append({
+            "id": rule_id,
+            "name": "".join(part.capitalize() for part in rule_id.replace("/", "-").split("-")),
+            "shortDescription": {"text": title},
+            "fullDescription": {"text": title},
+            "help": {"text": rule.doc if rule else title, "markdown": rule.doc if rule else title},
+            "defaultConfiguration": {"level": _SARIF_LEVEL[rule.severity] if rule else "error"},
+        })
+    sarif_results = []
+    for name, document in results:
+        for d in document.diagnostics:
+            r = _range(document, d)
+            sarif_results.append({
+                "ruleId": d.rule,
+                "ruleIndex": rule_index[d.rule],
+                "level": _SARIF_LEVEL[d.severity],
+                "message": {"text": d.message},
+                "locations": [{"physicalLocation": {
+                    "artifactLocation": {"uri": Path(name).as_posix()},
+                    "region": {"startLine": r["start"]["line"] + 1, "startColumn": r["start"]["character"] + 1,
+                               "endLine": r["end"]["line"] + 1, "endColumn": r["end"]["character"] + 1},
+                }}],
+            })
+    return {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {"name": "schema-lang", "version": __version__, "semanticVersion": __version__,
+                                "rules": rules}},
+            "columnKind": "unicodeCodePoints",
+            "results": sarif_results,
+        }],
+    }
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    files = _collect(args.paths)
+    options = Options(dialect=args.dialect)
+    results: list[tuple[str, Document]] = []
+    for path in files:
+        results.append((str(path), analyze(read_text(path), options)))
+    out = sys.stdout
+    if args.format == "json":
+        items = [_json_item(name, doc, d) for name, doc in results for d in doc.diagnostics]
+        out.write(json.dumps(items, indent=2, ensure_ascii=False) + "\n")
+    elif args.format == "sarif":
+        out.write(json.dumps(sarif_report(results), indent=2, ensure_ascii=False) + "\n")
+    else:
+        counts = {s: 0 for s in Severity}
+        for name, doc in results:
+            for d in doc.diagnostics:
+                pos = doc.lines.position(d.start)
+                out.write(f"{name}:{pos.line + 1}:{pos.character + 1}: {d.severity.value} {d.rule} {d.message}\n")
+                counts[d.severity] += 1
+        summary = ", ".join(f"{n} {s.value}{'s' if n != 1 else ''}" for s, n in counts.items() if n)
+        sys.stderr.write(f"{len(results)} file{'s' if len(results) != 1 else ''} checked: {summary or 'no problems'}\n")
+    has_error = any(d.severity is Severity.ERROR for _, doc in results for d in doc.diagnostics)
+    return 1 if has_error else 0
+
+
+def cmd_rules(args: argparse.Namespace) -> int:
+    if args.rule:
+        rule = RULES.get(args.rule)
+        if rule is None:
+            raise UsageError(f"unknown rule '{args.rule}'; `schema-lang rules` lists them")
+        sys.stdout.write(rule.doc)
+        return 0
+    width = max(len(r) for r in RULES)
+    for rule in RULES.values():
+        sys.stdout.write(f"{rule.id:<{width}}  {rule.severity.value:<7}  {rule.title}\n")
+    return 0
+
+
+def cmd_json_schema(args: argparse.Namespace) -> int:
+    from .spec import json_schema
+
+    sys.stdout.write(json.dumps(json_schema(), indent=2) + "\n")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from server.__main__ import main as serve
+
+    return serve([])
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="schema-lang", description="Design and check relational database schemas.")
+    parser.add_argument("--version", action="version", version=f"schema-lang {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+
+    check = sub.add_parser("check", help="report problems in schema files")
+    check.add_argument("paths", nargs="+", metavar="PATH", help="schema files, or folders to search")
+    check.add_argument("--format", choices=("text", "json", "sarif"), default="text")
+    check.add_argument("--dialect", choices=DIALECT_NAMES, help="check against this dialect instead of the file's")
+    check.set_defaults(func=cmd_check)
+
+    rules = sub.add_parser("rules", help="list the rules, or show one rule's documentation")
+    rules.add_argument("rule", nargs="?")
+    rules.set_defaults(func=cmd_rules)
+
+    schema = sub.add_parser("json-schema", help="print the JSON Schema of the file format")
+    schema.set_defaults(func=cmd_json_schema)
+
+    serve = sub.add_parser("serve", help="run the language server on stdio")
+    serve.set_defaults(func=cmd_serve)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except UsageError as exc:
+        sys.stderr.write(f"schema-lang: {exc}\n")
+        return 2
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

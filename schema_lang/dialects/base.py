@@ -1,0 +1,52 @@
+"""What a target database can and cannot do, as data.
+
+Each dialect module builds one `Dialect`; analyses and generators ask it
+questions instead of testing the dialect's name.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class TypeMapping:
+    """How a schema-lang type is stored by a dialect.
+
+    `sql` is a template: `{n}`, `{p}`, `{s}` are filled from the type's
+    parameters.  `note` is set when the dialect has no real equivalent and the
+    mapping changes behaviour; such columns get a `dialect/type-mapped` warning.
+    """
+
+    sql: str
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Dialect:
+    name: str
+    display_name: str
+    # identifier length limit, and whether it counts bytes (UTF-8) or characters
+    identifier_limit: int | None
+    identifier_limit_unit: str  # "bytes" | "characters"
+    reserved_words: frozenset[str]
+    types: dict[str, TypeMapping]
+    # does the engine create an index for a foreign key by itself?
+    indexes_foreign_keys: bool = False
+    native_enums: bool = False
+    arrays: bool = False
+    notes: dict[str, str] = field(default_factory=dict)
+
+    def is_reserved(self, name: str) -> bool:
+        return name.lower() in self.reserved_words
+
+    def identifier_length(self, name: str) -> int:
+        if self.identifier_limit_unit == "bytes":
+            return len(name.encode("utf-8"))
+        return len(name)
+
+    def identifier_too_long(self, name: str) -> bool:
+        return self.identifier_limit is not None and self.identifier_length(name) > self.identifier_limit
+
+
+def words(text: str) -> frozenset[str]:
+    return frozenset(text.lower().split())

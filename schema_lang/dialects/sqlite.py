@@ -1,0 +1,51 @@
+"""SQLite 3: type affinities rather than types, few reserved words."""
+from .base import Dialect, TypeMapping, words
+
+# Key words SQLite refuses as a bare table, column or index name (many other
+# key words fall back to identifiers and are accepted; the test suite checks
+# this list against the installed engine)
+RESERVED = words("""
+add all alter and as autoincrement between case check collate commit constraint create default
+deferrable delete distinct drop else escape except exists foreign from group having if in index
+insert intersect into is isnull join limit not nothing notnull null on or order primary references
+returning select set table then to transaction union unique update using values when where
+""")
+
+TYPES = {
+    "smallint": TypeMapping("INTEGER"),
+    "int": TypeMapping("INTEGER"),
+    "bigint": TypeMapping("INTEGER"),
+    "decimal": TypeMapping(
+        "NUMERIC",
+        "SQLite has no exact decimal type: NUMERIC affinity may store values as 8-byte floats"),
+    "real": TypeMapping("REAL"),
+    "double": TypeMapping("REAL"),
+    "boolean": TypeMapping("INTEGER"),
+    "char": TypeMapping("TEXT"),
+    "varchar": TypeMapping("TEXT"),
+    "text": TypeMapping("TEXT"),
+    "date": TypeMapping("TEXT"),
+    "time": TypeMapping("TEXT"),
+    "timestamp": TypeMapping("TEXT"),
+    "timestamptz": TypeMapping(
+        "TEXT", "SQLite has no time-zone-aware timestamp: stored as ISO-8601 TEXT; keep values in UTC"),
+    "interval": TypeMapping("TEXT", "SQLite has no interval type: stored as TEXT"),
+    "uuid": TypeMapping("TEXT", "SQLite has no uuid type: stored as TEXT"),
+    "json": TypeMapping("TEXT"),
+    "jsonb": TypeMapping("TEXT", "jsonb is stored as JSON text in SQLite"),
+    "bytes": TypeMapping("BLOB"),
+    "enum": TypeMapping("TEXT"),
+    "array": TypeMapping("TEXT", "SQLite has no array types: stored as JSON text"),
+}
+
+DIALECT = Dialect(
+    name="sqlite",
+    display_name="SQLite",
+    identifier_limit=None,
+    identifier_limit_unit="characters",
+    reserved_words=RESERVED,
+    types=TYPES,
+    indexes_foreign_keys=False,
+    native_enums=False,
+    arrays=False,
+)

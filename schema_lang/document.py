@@ -1,0 +1,220 @@
+"""The one pipeline: text -> Document(model, positions, diagnostics).
+
+Both the CLI and the language server call `analyze`.
+"""
+from __future__ import annotations
+
+import re
+import traceback
+from dataclasses import dataclass, field
+
+from . import analysis
+from .diagnostics import Diagnostic, LineIndex, Severity
+from .chunks import split_tables
+from .loader import Reporter, did_you_mean, load_root, resolve_table_entry, shift_diagnostic
+from .model import Schema, Table
+from .rules import RULES
+from .syntax import Mapping, Node, Scalar, Sequence, parse_yaml
+
+SEVERITY_LEVELS = {"error": Severity.ERROR, "warning": Severity.WARNING, "info": Severity.INFO,
+                   "hint": Severity.HINT}
+
+
+@dataclass(slots=True)
+class Options:
+    dialect: str | None = None  # overrides the file's `dialect:`
+    # rule id -> off|hint|info|warning|error; the file's own `rules:` wins over these
+    rule_levels: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Document:
+    text: str
+    lines: LineIndex
+    root: Node | None
+    schema: Schema
+    diagnostics: list[Diagnostic]
+    # ignore comments: line -> rule ids (None: every rule)
+    suppressions: dict[int, frozenset[str] | None]
+
+
+_IGNORE_RE = re.compile(r"(?:^|(?<=\s))#\s*schema-lang:\s*ignore(?:\[([^\]]*)\])?")
+
+
+def find_suppressions(text: str, lines: LineIndex, report: Reporter) -> dict[int, frozenset[str] | None]:
+    found: dict[int, frozenset[str] | None] = {}
+    if "schema-lang:" not in text:
+        return found
+    for match in _IGNORE_RE.finditer(text):
+        position = lines.position(match.start())
+        before = text[lines.line_starts[position.line]:match.start()]
+        target_line = position.line + 1 if before.strip() == "" else position.line
+        ids: frozenset[str] | None = None
+        if match.group(1) is not None:
+            names = []
+            offset = match.start(1)
+            for part in re.finditer(r"[^,\s]+", match.group(1)):
+                rule_id = part.group(0)
+                if rule_id not in RULES:
+                    span = (offset + part.start(), offset + part.end())
+                    suggestion = did_you_mean(rule_id, RULES)
+                    report("schema/unknown-rule", f"unknown rule '{rule_id}' in an ignore comment"
+                           + (f"; did you mean '{suggestion}'?" if suggestion else ""), span)
+                names.append(rule_id)
+            ids = frozenset(names)
+        previous = found.get(target_line, frozenset())
+        found[target_line] = None if ids is None or previous is None else previous | ids
+    return found
+
+
+class TableCache:
+    """Resolved tables by their source text, kept between analyses of one document.
+
+    A cached `Table` is shared by successive Documents; only its `base` changes
+    when its text moves, so an older Document must not be used after a newer one
+    is made from the same cache."""
+
+    def __init__(self) -> None:
+        self.entries: dict[tuple[str, frozenset[str]], tuple[list[Table], list[Diagnostic]]] = {}
+
+    def resolve(self, chunk: str, enum_names: frozenset[str]) -> tuple[list[Table], list[Diagnostic]]:
+        key = (chunk, enum_names)
+        hit = self.entries.get(key)
+        if hit is None:
+            hit = _resolve_chunk(chunk, enum_names)
+            self.entries[key] = hit
+        return hit
+
+    def keep_only(self, used: set) -> None:
+        self.entries = {k: v for k, v in self.entries.items() if k in used}
+
+
+def _resolve_chunk(chunk: str, enum_names: frozenset[str]) -> tuple[list[Table], list[Diagnostic]]:
+    report = Reporter()
+    parsed = parse_yaml(chunk)
+    report.items.extend(parsed.diagnostics)
+    tables = []
+    if isinstance(parsed.root, Mapping):
+        for key, node in parsed.root.items:
+            table = resolve_table_entry(chunk, key, node, enum_names, report)
+            if table is not None:
+                tables.append(table)
+    return tables, report.items
+
+
+def _shift_nodes(node: Node | None, cut: int, delta: int, seen: set[int]) -> None:
+    if node is None or id(node) in seen:
+        return
+    seen.add(id(node))
+    if node.start >= cut:
+        node.start += delta
+    if node.end >= cut:
+        node.end += delta
+    if isinstance(node, Mapping):
+        for key, value in node.items:
+            _shift_nodes(key, cut, delta, seen)
+            _shift_nodes(value, cut, delta, seen)
+    elif isinstance(node, Sequence):
+        for item in node.items:
+            _shift_nodes(item, cut, delta, seen)
+
+
+def analyze(text: str, options: Options | None = None, cache: TableCache | None = None) -> Document:
+    """Analyses a schema file.  Pass the same `cache` for successive versions of
+    one document and only the tables whose text changed are read again."""
+    options = options or Options()
+    lines = LineIndex(text)
+    report = Reporter()
+    root = None
+    schema = Schema(name="", dialect=_dialect(options))
+    suppressions: dict[int, frozenset[str] | None] = {}
+    cache = cache or TableCache()
+    try:
+        split = split_tables(text)
+        if split is not None:
+            parsed = parse_yaml(split.skeleton)
+            root = parsed.root
+            _shift_nodes(root, split.cut, split.delta, set())
+            for d in parsed.diagnostics:
+                report.items.append(shift_diagnostic(d, split.delta) if d.start >= split.cut else d)
+        else:
+            parsed = parse_yaml(text)
+            root = parsed.root
+            report.items.extend(parsed.diagnostics)
+        schema = load_root(text, root, report, options.dialect)
+        enum_names = frozenset(schema.enums)
+        first_key: dict[str, Table] = {}
+        if split is not None:
+            used = set()
+            for start, end in split.chunks:
+                chunk = text[start:end]
+                used.add((chunk, enum_names))
+                tables, diagnostics = cache.resolve(chunk, enum_names)
+                report.items.extend(shift_diagnostic(d, start) for d in diagnostics)
+                for table in tables:
+                    table.base = start
+                    _add_table(schema, table, first_key, report, lines)
+            cache.keep_only(used)
+        else:
+            tables_node = root.get("tables") if isinstance(root, Mapping) else None
+            if isinstance(tables_node, Mapping):
+                for key, node in tables_node.items:
+                    table = resolve_table_entry(text, key, node, enum_names, report)
+                    if table is not None:
+                        _add_table(schema, table, first_key, report, lines, already_reported=True)
+        analysis.run_all(schema, report)
+        suppressions = find_suppressions(text, lines, report)
+    except Exception as exc:  # noqa: BLE001 - a bug must not cost the user their diagnostics
+        report("internal/error",
+               f"schema-lang failed while analysing this file ({type(exc).__name__}: {exc}); "
+               "the findings shown may be incomplete. Please report this with the file.",
+               (0, 0))
+        report.items[-1].related = ((0, 0, "".join(traceback.format_exception(exc))[-2000:]),)
+    diagnostics = _finalize(report.items, schema, options, lines, suppressions)
+    return Document(text, lines, root, schema, diagnostics, suppressions)
+
+
+def _add_table(schema: Schema, table: Table, first: dict[str, Table], report: Reporter, lines: LineIndex,
+               already_reported: bool = False) -> None:
+    earlier = first.get(table.name)
+    if earlier is None:
+        first[table.name] = table
+    elif not already_reported:  # whole-file parsing reports duplicate keys itself
+        start, end = table.at(table.span)
+        line = lines.position(earlier.at(earlier.span)[0]).line + 1
+        report("syntax/duplicate-key",
+               f"duplicate key '{table.name}' (first on line {line}): YAML would silently keep only one of them",
+               (start, end), table.name)
+    # the last one wins, as with YAML loaders
+    schema.tables[table.name] = table
+
+
+def _dialect(options: Options):
+    from .dialects import get_dialect
+
+    return get_dialect(options.dialect)
+
+
+def _finalize(items: list[Diagnostic], schema: Schema, options: Options, lines: LineIndex,
+              suppressions: dict[int, frozenset[str] | None]) -> list[Diagnostic]:
+    levels = dict(options.rule_levels)
+    levels.update(schema.rule_levels)
+    out = []
+    seen = set()
+    for diagnostic in items:
+        level = levels.get(diagnostic.rule)
+        if level == "off":
+            continue
+        if level in SEVERITY_LEVELS:
+            diagnostic.severity = SEVERITY_LEVELS[level]
+        if suppressions and not diagnostic.rule.startswith(("syntax/", "internal/")):
+            ids = suppressions.get(lines.position(diagnostic.start).line, frozenset())
+            if ids is None or diagnostic.rule in ids:
+                continue
+        key = (diagnostic.rule, diagnostic.start, diagnostic.end, diagnostic.message)
+        if key in seen:  # an alias can make one node report twice
+            continue
+        seen.add(key)
+        out.append(diagnostic)
+    out.sort(key=Diagnostic.sort_key)
+    return out

@@ -1,0 +1,76 @@
+"""The rules: stable ids, default severities and their documentation.
+
+A rule's id is a contract (users write it in `rules:` and ignore comments,
+CI tools match on it).  Its documentation lives next to this file as
+`<family>/<name>.md` with three sections: why it matters, how to fix it, how
+to suppress it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from ..diagnostics import Severity
+
+DOCS_DIR = Path(__file__).parent
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    id: str
+    severity: Severity
+    title: str
+
+    @property
+    def doc_path(self) -> Path:
+        family, name = self.id.split("/", 1)
+        return DOCS_DIR / family / f"{name}.md"
+
+    @property
+    def doc(self) -> str:
+        return _read_doc(self.id)
+
+
+@lru_cache(maxsize=None)
+def _read_doc(rule_id: str) -> str:
+    rule = RULES[rule_id]
+    try:
+        return rule.doc_path.read_text(encoding="utf-8")
+    except OSError:
+        return f"# {rule.id}\n\n{rule.title}\n"
+
+
+E, W, I, H = Severity.ERROR, Severity.WARNING, Severity.INFO, Severity.HINT
+
+_ALL = [
+    Rule("syntax/yaml", E, "The file is not valid YAML, or uses YAML features that are refused"),
+    Rule("syntax/duplicate-key", E, "A mapping has the same key twice"),
+    Rule("schema/unknown-key", E, "A key the file format does not know"),
+    Rule("schema/invalid-value", E, "A value of the wrong shape or out of range"),
+    Rule("schema/missing-key", E, "A required key is missing"),
+    Rule("schema/unknown-type", E, "A column type that is neither built in nor a declared enum"),
+    Rule("schema/unknown-rule", W, "A rule id in `rules:` or an ignore comment that does not exist"),
+    Rule("reference/unknown-table", E, "A reference to a table that is not declared"),
+    Rule("reference/unknown-column", E, "A reference to a column the table does not have"),
+    Rule("reference/unknown-enum-value", E, "A default that is not one of the enum's values"),
+    Rule("reference/type-mismatch", W, "A foreign key column's type differs from the column it references"),
+    Rule("reference/target-not-unique", E, "A foreign key references columns that are not a primary key or unique"),
+    Rule("design/missing-primary-key", W, "A table without a primary key"),
+    Rule("design/reserved-word", W, "A name that is a reserved word in the target dialect"),
+    Rule("design/identifier-too-long", E, "A name longer than the target dialect allows"),
+    Rule("dialect/type-mapped", W, "A type the target dialect lacks, stored as something else"),
+    Rule("internal/error", E, "schema-lang failed while analysing the file"),
+]
+
+RULES: dict[str, Rule] = {r.id: r for r in _ALL}
+
+
+def register(*rules: Rule) -> None:
+    """Adds the rules of an analysis module."""
+    for rule in rules:
+        RULES[rule.id] = rule
+
+
+def get_rule(rule_id: str) -> Rule | None:
+    return RULES.get(rule_id)

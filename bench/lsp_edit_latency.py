@@ -118,6 +118,7 @@ class LspClient:
         self._responses: dict[int, dict] = {}
         self._publishes: list[Publish] = []
         self._closed_reason: str | None = None
+        self._responded = False
         self._next_id = 0
         self._outbox: queue.Queue[bytes | None] = queue.Queue()
         self.stderr_tail: deque[str] = deque(maxlen=40)
@@ -215,6 +216,7 @@ class LspClient:
                 self._log(f"[{method}] {message.get('params', {}).get('message', '')}")
         else:
             with self._cond:
+                self._responded = True
                 self._responses[message.get("id")] = message
                 self._cond.notify_all()
 
@@ -307,10 +309,12 @@ class LspClient:
 
     # -- shutdown --------------------------------------------------------
 
-    def close(self, timeout: float = 10.0) -> None:
+    def close(self, timeout: float = 5.0) -> None:
         """Ask politely, then kill; never raises and never waits unboundedly."""
         try:
-            if self.proc.poll() is None and self._closed_reason is None:
+            # A server that never answered anything (hung or still starting)
+            # will not answer shutdown either, so skip straight to the kill.
+            if self.proc.poll() is None and self._closed_reason is None and self._responded:
                 self.request("shutdown", None, timeout)
                 self.notify("exit", None)
                 self.proc.wait(timeout=5)
@@ -414,9 +418,9 @@ def _node_major(node: str) -> int | None:
         out = subprocess.run(
             [node, "--version"], capture_output=True, text=True, timeout=30, check=True
         ).stdout
-    except (OSError, subprocess.SubprocessError):
+        return int(out.strip().lstrip("v").split(".")[0])
+    except (OSError, subprocess.SubprocessError, ValueError):
         return None
-    return int(out.strip().lstrip("v").split(".")[0])
 
 
 def ensure_node(min_major: int) -> str:
@@ -492,9 +496,9 @@ def _initialize_params(root_uri: str) -> dict:
                 "synchronization": {"dynamicRegistration": False, "didSave": False},
                 "publishDiagnostics": {"versionSupport": True},
             },
-            # `configuration` stays undeclared: a server that may ask for its
-            # settings would get null back, and Prisma's reads a field of the
-            # answer without a null check, after which it publishes nothing.
+            # `configuration` stays undeclared: a server allowed to ask for its
+            # settings would get null back, and Prisma's server (31.12.10)
+            # then dies with a TypeError on its first validation.
             "workspace": {"workspaceFolders": True},
         },
         "trace": "off",
@@ -565,7 +569,7 @@ def run_benchmark(
                     }
                 },
             )
-            _, first = client.wait_for_publish(uri, mark, timeout)
+            first_index, first = client.wait_for_publish(uri, mark, timeout)
             open_ms = _ms(first.time - sent)
             time.sleep(settle)
 
@@ -591,7 +595,9 @@ def run_benchmark(
                 # such publishes are counted below.
                 time.sleep(settle)
 
-            publishes_in_edit_phase = len(client.publishes_since(uri, 0)) - 1
+            # Everything published after the first answer to didOpen, including
+            # duplicates and stale versions, relative to the number of edits.
+            publishes_after_open = len(client.publishes_since(uri, first_index + 1))
             result: dict[str, Any] = {
                 "server": profile.name,
                 "server_package": "custom command" if custom_command else profile.describe(),
@@ -608,7 +614,7 @@ def run_benchmark(
                 "errors_after_edits_max": max(errors_after_edit, default=0),
                 "edit_to_diagnostics_ms": latencies,
                 "publishes_per_edit": (
-                    round(publishes_in_edit_phase / n_edits, 2) if n_edits else None
+                    round(publishes_after_open / n_edits, 2) if n_edits else None
                 ),
                 "server_requests": dict(client.server_requests),
             }
@@ -726,7 +732,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--command",
-        help="run this command line instead of the profile's server (e.g. a stand-in)",
+        help="run this command line instead of the profile's server (e.g. a stand-in);"
+        " it runs in the profile's working directory, so prefer absolute paths",
     )
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
     parser.add_argument("--verbose", action="store_true", help="echo server logs to stderr")

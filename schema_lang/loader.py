@@ -389,6 +389,8 @@ def parse_volume(value: str) -> int | None:
     if not match:
         return None
     number, suffix = match.groups()
+    if suffix and "," in number:  # "1,5M": a decimal comma or a typo; refuse rather than guess
+        return None
     if suffix == "" and ("," in number or "_" in number):
         number = number.replace(",", "").replace("_", "")
     try:

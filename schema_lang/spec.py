@@ -135,7 +135,7 @@ class SchemaSpec(_Spec):
     queries: dict[str, QueryValue] = Field(default_factory=dict)
     rules: dict[str, SeverityName] = Field(default_factory=dict, description="per-file severity overrides")
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
 def json_schema() -> dict:

@@ -49,7 +49,7 @@ def _check_name(schema: Schema, kind: str, name: str, span: Span, report: Report
     if dialect.is_reserved(name):
         report("design/reserved-word",
                f"{kind} name '{name}' is a reserved word in {dialect.display_name}: every statement must quote it "
-               f"(\"{name}\"); a name such as '{_alternative(name, kind)}' avoids that",
+               f"({dialect.quote(name)}); a name such as '{_alternative(name, kind)}' avoids that",
                span, table, column, base=base)
     if dialect.identifier_too_long(name):
         report("design/identifier-too-long",

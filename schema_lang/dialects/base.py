@@ -35,6 +35,11 @@ class Dialect:
     native_enums: bool = False
     arrays: bool = False
     notes: dict[str, str] = field(default_factory=dict)
+    identifier_quote: str = '"'
+
+    def quote(self, name: str) -> str:
+        q = self.identifier_quote
+        return q + name.replace(q, q + q) + q
 
     def is_reserved(self, name: str) -> bool:
         return name.lower() in self.reserved_words

@@ -67,4 +67,5 @@ DIALECT = Dialect(
     indexes_foreign_keys=True,
     native_enums=False,
     arrays=False,
+    identifier_quote="`",
 )

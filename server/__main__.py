@@ -1,0 +1,30 @@
+"""Start the language server on stdio: `python -m server` or `schema-lang serve`."""
+from __future__ import annotations
+
+import logging
+import sys
+from typing import Sequence
+
+from .app import SchemaLanguageServer
+
+
+def build_server() -> SchemaLanguageServer:
+    from . import code_actions, configuration, diagnostics
+
+    server = SchemaLanguageServer()
+    configuration.register(server)
+    diagnostics.register(server)
+    code_actions.register(server)
+    return server
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    # stdout is the protocol channel: logs go to stderr
+    logging.basicConfig(stream=sys.stderr, level=logging.WARNING, format="schema-lang: %(levelname)s %(message)s")
+    server = build_server()
+    server.start_io()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

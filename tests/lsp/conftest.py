@@ -1,0 +1,105 @@
+"""pytest-lsp fixtures: the real server over stdio, driven as VS Code and as Neovim."""
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+
+import pytest
+import pytest_lsp
+from lsprotocol import types
+from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
+
+ROOT = Path(__file__).resolve().parents[2]
+SERVER = [sys.executable, "-m", "server"]
+PROFILES = ["visual-studio-code", "neovim"]
+
+
+def _config(init_options=None):
+    return ClientServerConfig(server_command=SERVER, server_env={"PYTHONPATH": str(ROOT)})
+
+
+async def _start(client: LanguageClient, profile: str, options: dict | None, workspace: Path) -> None:
+    await client.initialize_session(types.InitializeParams(
+        capabilities=client_capabilities(profile),
+        initialization_options=options,
+        root_uri=workspace.as_uri(),
+        workspace_folders=[types.WorkspaceFolder(uri=workspace.as_uri(), name="ws")],
+    ))
+
+
+@pytest_lsp.fixture(config=_config(), params=PROFILES)
+async def client(request, lsp_client: LanguageClient, tmp_path):
+    lsp_client.profile = request.param
+    lsp_client.workspace = tmp_path
+    await _start(lsp_client, request.param, {"debounceMs": 20}, tmp_path)
+    yield
+    await lsp_client.shutdown_session()
+
+
+@pytest_lsp.fixture(config=_config(), params=PROFILES)
+async def push_client(request, lsp_client: LanguageClient, tmp_path):
+    """A client told to receive pushed diagnostics, whatever its capabilities."""
+    lsp_client.profile = request.param
+    lsp_client.workspace = tmp_path
+    lsp_client.force_push = True
+    await _start(lsp_client, request.param, {"debounceMs": 20, "diagnosticsMode": "push"}, tmp_path)
+    yield
+    await lsp_client.shutdown_session()
+
+
+@pytest_lsp.fixture(config=_config(), params=PROFILES)
+async def save_client(request, lsp_client: LanguageClient, tmp_path):
+    lsp_client.profile = request.param
+    lsp_client.workspace = tmp_path
+    lsp_client.force_push = True
+    await _start(lsp_client, request.param,
+                 {"validateOn": "save", "diagnosticsMode": "push", "debounceMs": 0}, tmp_path)
+    yield
+    await lsp_client.shutdown_session()
+
+
+def uses_pull(client: LanguageClient) -> bool:
+    return client_capabilities(client.profile).text_document.diagnostic is not None
+
+
+async def next_publish(client: LanguageClient, uri: str, timeout: float = 10.0) -> list[types.Diagnostic]:
+    """Waits for the next publishDiagnostics for `uri`."""
+    async def wait():
+        while True:
+            params = await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+            if params.uri == uri:
+                return list(params.diagnostics)
+
+    return await asyncio.wait_for(wait(), timeout)
+
+
+async def pull(client: LanguageClient, uri: str) -> list[types.Diagnostic]:
+    report = await asyncio.wait_for(client.text_document_diagnostic_async(
+        types.DocumentDiagnosticParams(text_document=types.TextDocumentIdentifier(uri=uri))), 10)
+    return list(report.items)
+
+
+def open_document(client: LanguageClient, path: Path, text: str, version: int = 1) -> str:
+    uri = path.as_uri()
+    client.text_document_did_open(types.DidOpenTextDocumentParams(
+        text_document=types.TextDocumentItem(uri=uri, language_id="yaml", version=version, text=text)))
+    return uri
+
+
+def change_document(client: LanguageClient, uri: str, text: str, version: int) -> None:
+    client.text_document_did_change(types.DidChangeTextDocumentParams(
+        text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+        content_changes=[types.TextDocumentContentChangeWholeDocument(text=text)]))
+
+
+async def diagnostics_after(client: LanguageClient, uri: str, action) -> list[types.Diagnostic]:
+    """Runs `action` (a plain function sending notifications) and returns the
+    diagnostics that follow: pulled for clients that pull, else the next push."""
+    if uses_pull(client) and not getattr(client, "force_push", False):
+        action()
+        return await pull(client, uri)
+    waiter = asyncio.ensure_future(next_publish(client, uri))
+    await asyncio.sleep(0)  # let the waiter register before anything can arrive
+    action()
+    return await waiter

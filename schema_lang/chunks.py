@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_TABLES_RE = re.compile(r"^tables:[ \t]*(?:#.*)?$", re.MULTILINE)
+# literal prefixes ("\n...") rather than ^ with MULTILINE: much faster on large files
+_TABLES_RE = re.compile(r"(?:\A|\n)tables:[ \t]*(?:#[^\n]*)?(?=\n|\Z)")
 _NODE_PROPERTY_RE = re.compile(r"[\s\[{,][&*!][^\s,\]}]")  # anchors, aliases, tags
 _DOCUMENT_MARK_RE = re.compile(r"\n(?:---|\.\.\.|%)")
 
@@ -35,20 +36,20 @@ class Split:
     chunks: list[tuple[int, int]]  # (start, end) of each table's text
 
 
-_MARGIN_RE = re.compile(r"^[^\s#]", re.MULTILINE)
-_FIRST_CONTENT_RE = re.compile(r"^( +)[^\s#]", re.MULTILINE)
+_MARGIN_RE = re.compile(r"\n[^\s#]")
+_FIRST_CONTENT_RE = re.compile(r"\n( +)[^\s#]")
 
 
 def split_tables(text: str) -> Split | None:
     match = _TABLES_RE.search(text)
-    if match is None or _TABLES_RE.search(text, match.end()) is not None:
+    if match is None or text.find("\ntables:", match.end()) != -1:
         return None
     if _unusual(text):
         return None
     region_start = match.end() + 1
-    margin = _MARGIN_RE.search(text, region_start)
-    region_end = margin.start() if margin else len(text)
-    first = _FIRST_CONTENT_RE.search(text, region_start, region_end)
+    margin = _MARGIN_RE.search(text, match.end())
+    region_end = margin.start() + 1 if margin else len(text)
+    first = _FIRST_CONTENT_RE.search(text, match.end(), region_end)
     if first is None:
         return None
     indent = len(first.group(1))

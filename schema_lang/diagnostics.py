@@ -7,6 +7,7 @@ a result leaves the engine (CLI output, the language server).
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -64,6 +65,9 @@ class Position:
     character: int  # 0-based, in code points
 
 
+_NEWLINE = re.compile("\n")
+
+
 class LineIndex:
     """Converts offsets to line/character positions in O(log n)."""
 
@@ -72,11 +76,7 @@ class LineIndex:
     def __init__(self, text: str) -> None:
         self.text = text
         starts = [0]
-        find = text.find
-        i = find("\n")
-        while i != -1:
-            starts.append(i + 1)
-            i = find("\n", i + 1)
+        starts.extend(m.end() for m in _NEWLINE.finditer(text))
         self.line_starts = starts
 
     def position(self, offset: int) -> Position:

@@ -14,7 +14,7 @@ from .chunks import split_tables
 from .loader import Reporter, did_you_mean, load_root, resolve_table_entry, shift_diagnostic
 from .model import Schema, Table
 from .rules import RULES
-from .syntax import Mapping, Node, Scalar, Sequence, parse_yaml
+from .syntax import Mapping, Node, Sequence, parse_yaml
 
 SEVERITY_LEVELS = {"error": Severity.ERROR, "warning": Severity.WARNING, "info": Severity.INFO,
                    "hint": Severity.HINT}

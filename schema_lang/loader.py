@@ -24,7 +24,7 @@ from .model import (Column, Context, Dependency, Enum, ForeignKey, Index, IndexC
 from .rules import RULES
 from .shorthand import parse_shorthand
 from .syntax import Mapping, Node, Scalar, Sequence, node_kind
-from .types import ColumnType, TypeError_, all_type_names, parse_type
+from .types import TypeError_, all_type_names, parse_type
 
 _TAGS = ("short", "long")
 _MAX_ROUNDS = 4
@@ -60,6 +60,20 @@ def shift_diagnostic(d: Diagnostic, delta: int) -> Diagnostic:
     return Diagnostic(d.rule, d.severity, d.message, d.start + delta, d.end + delta, d.table, d.column,
                       tuple(shift_fix(f, delta) for f in d.fixes),
                       tuple((a + delta, b + delta, m) for a, b, m in d.related))
+
+
+def table_local(table, key, compute: "Callable[[Reporter], None]", report: "Reporter") -> None:
+    """Reports findings that depend on one table alone (and on `key`, e.g. the dialect).
+
+    `compute` reports with spans relative to the table; its findings are kept in
+    the table's memo, which lives as long as the table's text is unchanged."""
+    found = table.memo.get(key)
+    if found is None:
+        local = Reporter()
+        compute(local)
+        found = table.memo[key] = local.items
+    # copies: the final pass adjusts severities in place
+    report.items.extend(shift_diagnostic(d, table.base) for d in found)
 
 
 def did_you_mean(word: str, candidates, cutoff: float = 0.6) -> str | None:
@@ -127,10 +141,6 @@ _FRIENDLY = {
     "bool_parsing": "expected true or false",
     "bool_type": "expected true or false",
 }
-
-# known keys of each model, for "did you mean"
-_FIELDS: dict[str, list[str]] = {}
-
 
 def _known_keys(loc_path: list) -> list[str]:
     """The keys allowed in the mapping a path points into (best effort, for suggestions)."""
@@ -546,7 +556,7 @@ class Resolver:
             column = self.resolve_column(table, cname, ckey, cnode, cvalue, enum_names)
             table.columns[cname] = column
         self.resolve_primary_key(table, tspec, fields)
-        for i, item_node in enumerate(aligned(fields.get("unique", (None, None))[1], path + ("unique",), self.removed)):
+        for item_node in aligned(fields.get("unique", (None, None))[1], path + ("unique",), self.removed):
             names = self.names_of(item_node)
             if names:
                 table.uniques.append(UniqueConstraint([n for n, _ in names], [s for _, s in names],

@@ -122,6 +122,8 @@ class Table:
     was: str | None = None
     was_span: Span | None = None
     base: int = 0
+    # findings that depend on this table alone, by analysis: kept while the table's text is unchanged
+    memo: dict = field(default_factory=dict)
 
     def at(self, span: Span) -> Span:
         return (span[0] + self.base, span[1] + self.base)

@@ -1,61 +1,67 @@
 """Design lints that depend on the target dialect and on good practice."""
 from __future__ import annotations
 
-from ..loader import Reporter
-from ..model import Schema, Span
+from ..loader import Reporter, table_local
+from ..model import Schema, Span, Table
 from ..types import INTEGER_TYPES
 
 
 def check(schema: Schema, report: Reporter) -> None:
-    dialect = schema.dialect
     for table in schema.tables.values():
-        if not table.primary_key:
-            report("design/missing-primary-key",
-                   f"table '{table.name}' has no primary key: rows cannot be addressed one by one, "
-                   "and replication and ORMs depend on one", table.span, table.name, base=table.base)
-        _check_name(schema, "table", table.name, table.span, report, table.name, base=table.base)
-        for column in table.columns.values():
-            _check_name(schema, "column", column.name, column.span, report, table.name, column.name, base=table.base)
-            ctype = column.type
-            if ctype is None:
-                continue
-            if column.identity and ctype.base not in INTEGER_TYPES:
-                report("schema/invalid-value",
-                       f"identity needs an integer column (smallint, int, bigint), not {ctype}",
-                       column.identity_span or column.type_span, table.name, column.name, base=table.base)
-            mapping = dialect.types.get(ctype.base)
-            note = mapping.note if mapping else None
-            if ctype.base == "array" and not dialect.arrays:
-                note = dialect.types["array"].note
-            elif ctype.base == "array":
-                element = dialect.types.get(ctype.scalar.base)
-                note = element.note if element else None
-            if note:
-                report("dialect/type-mapped", f"{column.name} {ctype}: {note}", column.type_span, table.name,
-                       column.name, base=table.base)
-        for index in table.indexes:
-            if index.name:
-                _check_name(schema, "index", index.name, index.span, report, table.name, base=table.base)
-        for fk in table.foreign_keys:
-            if fk.name:
-                _check_name(schema, "constraint", fk.name, fk.span, report, table.name, base=table.base)
+        table_local(table, ("design", schema.dialect.name), lambda local, t=table: _check_table(schema, t, local),
+                    report)
     for enum in schema.enums.values():
         _check_name(schema, "enum", enum.name, enum.span, report)
 
 
+def _check_table(schema: Schema, table: Table, report: Reporter) -> None:
+    """Findings about one table; spans relative to the table."""
+    dialect = schema.dialect
+    if not table.primary_key:
+        report("design/missing-primary-key",
+               f"table '{table.name}' has no primary key: rows cannot be addressed one by one, "
+               "and replication and ORMs depend on one", table.span, table.name)
+    _check_name(schema, "table", table.name, table.span, report, table.name)
+    for column in table.columns.values():
+        _check_name(schema, "column", column.name, column.span, report, table.name, column.name)
+        ctype = column.type
+        if ctype is None:
+            continue
+        if column.identity and ctype.base not in INTEGER_TYPES:
+            report("schema/invalid-value",
+                   f"identity needs an integer column (smallint, int, bigint), not {ctype}",
+                   column.identity_span or column.type_span, table.name, column.name)
+        mapping = dialect.types.get(ctype.base)
+        note = mapping.note if mapping else None
+        if ctype.base == "array" and not dialect.arrays:
+            note = dialect.types["array"].note
+        elif ctype.base == "array":
+            element = dialect.types.get(ctype.scalar.base)
+            note = element.note if element else None
+        if note:
+            report("dialect/type-mapped", f"{column.name} {ctype}: {note}", column.type_span, table.name,
+                   column.name)
+    for index in table.indexes:
+        if index.name:
+            _check_name(schema, "index", index.name, index.span, report, table.name)
+    for fk in table.foreign_keys:
+        if fk.name:
+            _check_name(schema, "constraint", fk.name, fk.span, report, table.name)
+
+
 def _check_name(schema: Schema, kind: str, name: str, span: Span, report: Reporter,
-                table: str | None = None, column: str | None = None, base: int = 0) -> None:
+                table: str | None = None, column: str | None = None) -> None:
     dialect = schema.dialect
     if dialect.is_reserved(name):
         report("design/reserved-word",
                f"{kind} name '{name}' is a reserved word in {dialect.display_name}: every statement must quote it "
                f"({dialect.quote(name)}); a name such as '{_alternative(name, kind)}' avoids that",
-               span, table, column, base=base)
+               span, table, column)
     if dialect.identifier_too_long(name):
         report("design/identifier-too-long",
                f"{kind} name '{name}' is {dialect.identifier_length(name)} {dialect.identifier_limit_unit} long; "
                f"{dialect.display_name} allows {dialect.identifier_limit}",
-               span, table, column, base=base)
+               span, table, column)
 
 
 def _alternative(name: str, kind: str) -> str:

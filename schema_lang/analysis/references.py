@@ -1,63 +1,64 @@
 """Names that must resolve: tables, columns, enum values; foreign keys that must hold."""
 from __future__ import annotations
 
-from ..loader import Reporter, did_you_mean, replace_fix
+from ..loader import Reporter, did_you_mean, replace_fix, table_local
 from ..model import Column, ForeignKey, Schema, Span, Table
 from ..types import ColumnType
 
 
 def check(schema: Schema, report: Reporter) -> None:
     for table in schema.tables.values():
-        _check_table_columns(table, report)
+        table_local(table, "columns", lambda local, t=table: _check_table_columns(t, local), report)
         for fk in table.foreign_keys:
             _check_foreign_key(schema, table, fk, report)
         for column in table.columns.values():
             _check_enum_default(schema, table, column, report)
 
 
-def unknown_column(table: Table, name: str, span: Span, report: Reporter, where: str,
-                   column: str | None = None, base: int | None = None) -> None:
-    """`span` is relative to `base` (default: the table's own base)."""
+def unknown_column(table: Table, name: str, span: Span, report: Reporter, where: str, *,
+                   base: int, column: str | None = None) -> None:
+    """`table` lacks column `name`, named at `span` (relative to `base`)."""
     suggestion = did_you_mean(name, table.columns)
     message = f"{where} names column '{name}', which table '{table.name}' does not have"
     if suggestion:
         message += f"; did you mean '{suggestion}'?"
     report("reference/unknown-column", message, span, table.name, column,
-           replace_fix(span, suggestion) if suggestion else (), base=table.base if base is None else base)
+           replace_fix(span, suggestion) if suggestion else (), base=base)
 
 
 def _check_table_columns(table: Table, report: Reporter) -> None:
+    """Column names used inside one table; spans relative to the table."""
     columns = table.columns
     for name, span in zip(table.primary_key, table.primary_key_spans):
         if name not in columns:
-            unknown_column(table, name, span, report, "primary_key")
+            unknown_column(table, name, span, report, "primary_key", base=0)
     for unique in table.uniques:
         if unique.inline:
             continue
         for name, span in zip(unique.columns, unique.column_spans):
             if name not in columns:
-                unknown_column(table, name, span, report, "a unique constraint")
+                unknown_column(table, name, span, report, "a unique constraint", base=0)
     for index in table.indexes:
         for item in index.columns:
             if not item.expression and item.name not in columns:
-                unknown_column(table, item.name, item.span, report, "an index")
+                unknown_column(table, item.name, item.span, report, "an index", base=0)
         for name, span in index.include:
             if name not in columns:
-                unknown_column(table, name, span, report, "an index's include")
+                unknown_column(table, name, span, report, "an index's include", base=0)
     for dependency in table.dependencies:
         for name, span in dependency.lhs + dependency.rhs:
             if name not in columns:
-                unknown_column(table, name, span, report, "a dependency")
+                unknown_column(table, name, span, report, "a dependency", base=0)
     if table.partition_by is not None:
         for name, span in table.partition_by.columns:
             if name not in columns:
-                unknown_column(table, name, span, report, "partition_by")
+                unknown_column(table, name, span, report, "partition_by", base=0)
     for fk in table.foreign_keys:
         if fk.inline:
             continue
         for name, span in zip(fk.columns, fk.column_spans):
             if name not in columns:
-                unknown_column(table, name, span, report, "a foreign key")
+                unknown_column(table, name, span, report, "a foreign key", base=0)
 
 
 def _same_type(a: ColumnType, b: ColumnType) -> bool:
@@ -93,7 +94,7 @@ def _check_foreign_key(schema: Schema, table: Table, fk: ForeignKey, report: Rep
         missing = False
         for name, span in zip(target_columns, fk.target_column_spans):
             if name not in target.columns:
-                unknown_column(target, name, span, report, "this reference", column, base=table.base)
+                unknown_column(target, name, span, report, "this reference", column=column, base=table.base)
                 missing = True
         if missing:
             return

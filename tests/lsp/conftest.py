@@ -5,7 +5,6 @@ import asyncio
 import sys
 from pathlib import Path
 
-import pytest
 import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
@@ -15,7 +14,7 @@ SERVER = [sys.executable, "-m", "server"]
 PROFILES = ["visual-studio-code", "neovim"]
 
 
-def _config(init_options=None):
+def _config():
     return ClientServerConfig(server_command=SERVER, server_env={"PYTHONPATH": str(ROOT)})
 
 
@@ -28,11 +27,17 @@ async def _start(client: LanguageClient, profile: str, options: dict | None, wor
     ))
 
 
-@pytest_lsp.fixture(config=_config(), params=PROFILES)
-async def client(request, lsp_client: LanguageClient, tmp_path):
+async def _session(request, lsp_client: LanguageClient, tmp_path, options: dict, force_push: bool):
     lsp_client.profile = request.param
     lsp_client.workspace = tmp_path
-    await _start(lsp_client, request.param, {"debounceMs": 20}, tmp_path)
+    lsp_client.force_push = force_push
+    await _start(lsp_client, request.param, options, tmp_path)
+
+
+@pytest_lsp.fixture(config=_config(), params=PROFILES)
+async def client(request, lsp_client: LanguageClient, tmp_path):
+    """Diagnostics as each editor gets them by default: pushed to VS Code, pulled by Neovim."""
+    await _session(request, lsp_client, tmp_path, {"debounceMs": 20}, force_push=False)
     yield
     await lsp_client.shutdown_session()
 
@@ -40,21 +45,15 @@ async def client(request, lsp_client: LanguageClient, tmp_path):
 @pytest_lsp.fixture(config=_config(), params=PROFILES)
 async def push_client(request, lsp_client: LanguageClient, tmp_path):
     """A client told to receive pushed diagnostics, whatever its capabilities."""
-    lsp_client.profile = request.param
-    lsp_client.workspace = tmp_path
-    lsp_client.force_push = True
-    await _start(lsp_client, request.param, {"debounceMs": 20, "diagnosticsMode": "push"}, tmp_path)
+    await _session(request, lsp_client, tmp_path, {"debounceMs": 20, "diagnosticsMode": "push"}, force_push=True)
     yield
     await lsp_client.shutdown_session()
 
 
 @pytest_lsp.fixture(config=_config(), params=PROFILES)
 async def save_client(request, lsp_client: LanguageClient, tmp_path):
-    lsp_client.profile = request.param
-    lsp_client.workspace = tmp_path
-    lsp_client.force_push = True
-    await _start(lsp_client, request.param,
-                 {"validateOn": "save", "diagnosticsMode": "push", "debounceMs": 0}, tmp_path)
+    await _session(request, lsp_client, tmp_path,
+                   {"validateOn": "save", "diagnosticsMode": "push", "debounceMs": 0}, force_push=True)
     yield
     await lsp_client.shutdown_session()
 

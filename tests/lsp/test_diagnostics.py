@@ -3,12 +3,11 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from pathlib import Path
 
 import pytest
 from lsprotocol import types
 
-from conftest import ROOT, change_document, diagnostics_after, next_publish, open_document, pull, uses_pull
+from conftest import ROOT, change_document, diagnostics_after, next_publish, open_document, uses_pull
 
 sys.path.insert(0, str(ROOT / "bench"))
 from gen_schema import schema_yaml  # noqa: E402
@@ -67,7 +66,6 @@ async def test_rapid_edits_publish_the_latest_version_only(push_client):
     path = client.workspace / "shop.schema.yaml"
     uri = path.as_uri()
     await diagnostics_after(client, uri, lambda: open_document(client, path, VALID))
-    received: list[types.PublishDiagnosticsParams] = []
     waiter = asyncio.ensure_future(next_publish(client, uri))
     await asyncio.sleep(0)
     for version in range(2, 7):  # faster than the debounce: only the last should be analysed
@@ -89,16 +87,6 @@ async def test_push_on_open_change_close(push_client):
     closed = await diagnostics_after(client, uri, lambda: client.text_document_did_close(
         types.DidCloseTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=uri))))
     assert closed == []
-
-
-async def test_close_clears_diagnostics(push_client):
-    client = push_client
-    path = client.workspace / "shop.schema.yaml"
-    uri = path.as_uri()
-    assert await diagnostics_after(client, uri, lambda: open_document(client, path, BROKEN))
-    cleared = await diagnostics_after(client, uri, lambda: client.text_document_did_close(
-        types.DidCloseTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=uri))))
-    assert cleared == []
 
 
 async def test_validate_on_save(save_client):

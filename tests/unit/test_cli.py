@@ -32,6 +32,10 @@ def run(capsys, *args) -> tuple[int, str, str]:
     return code, out, err
 
 
+def run_process(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "schema_lang", *args], capture_output=True, text=True, cwd=ROOT)
+
+
 def test_example_is_clean(capsys):
     code, out, err = run(capsys, "check", str(EXAMPLE))
     assert code == 0 and out == ""
@@ -128,8 +132,7 @@ def test_folder_is_searched_for_schema_files(tmp_path, capsys):
     (["check"], "the following arguments are required"),
 ])
 def test_usage_errors_exit_2(args, message):
-    result = subprocess.run([sys.executable, "-m", "schema_lang", *args], capture_output=True, text=True,
-                            cwd=ROOT)
+    result = run_process(*args)
     assert result.returncode == 2
     assert message in result.stderr
     assert "Traceback" not in result.stderr
@@ -138,8 +141,7 @@ def test_usage_errors_exit_2(args, message):
 def test_unreadable_input_exits_2_without_traceback(tmp_path):
     path = tmp_path / "latin1.schema.yaml"
     path.write_bytes("schema: caf\xe9\n".encode("latin-1"))
-    result = subprocess.run([sys.executable, "-m", "schema_lang", "check", str(path)], capture_output=True,
-                            text=True, cwd=ROOT)
+    result = run_process("check", str(path))
     assert result.returncode == 2
     assert "not UTF-8" in result.stderr and "Traceback" not in result.stderr
 

@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from . import analysis
 from .diagnostics import Diagnostic, LineIndex, Severity
 from .chunks import split_tables
-from .loader import Reporter, did_you_mean, load_root, resolve_table_entry, shift_diagnostic
+from .loader import Reporter, did_you_mean, load_root, replace_fix, resolve_table_entry, shift_diagnostic
 from .model import Schema, Table
 from .rules import RULES
-from .syntax import Mapping, Node, Sequence, parse_yaml
+from .syntax import Mapping, Node, Scalar, Sequence, duplicate_key, parse_yaml
 
 SEVERITY_LEVELS = {"error": Severity.ERROR, "warning": Severity.WARNING, "info": Severity.INFO,
                    "hint": Severity.HINT}
@@ -41,6 +41,26 @@ class Document:
 _IGNORE_RE = re.compile(r"(?:^|(?<=\s))#\s*schema-lang:\s*ignore(?:\[([^\]]*)\])?")
 
 
+def _inside_quotes(line_prefix: str) -> bool:
+    """Whether the end of a line prefix lies inside a single- or double-quoted YAML string."""
+    quote = None
+    i = 0
+    while i < len(line_prefix):
+        ch = line_prefix[i]
+        if quote is None:
+            if ch in "'\"" and (i == 0 or line_prefix[i - 1] in " \t:[{,-"):
+                quote = ch
+        elif ch == "\\" and quote == '"':
+            i += 1
+        elif ch == quote:
+            if quote == "'" and line_prefix[i + 1:i + 2] == "'":
+                i += 1  # '' is an escaped quote
+            else:
+                quote = None
+        i += 1
+    return quote is not None
+
+
 def find_suppressions(text: str, lines: LineIndex, report: Reporter) -> dict[int, frozenset[str] | None]:
     found: dict[int, frozenset[str] | None] = {}
     if "schema-lang:" not in text:
@@ -48,6 +68,8 @@ def find_suppressions(text: str, lines: LineIndex, report: Reporter) -> dict[int
     for match in _IGNORE_RE.finditer(text):
         position = lines.position(match.start())
         before = text[lines.line_starts[position.line]:match.start()]
+        if _inside_quotes(before):
+            continue  # '#' inside a quoted string is text, not a comment
         target_line = position.line + 1 if before.strip() == "" else position.line
         ids: frozenset[str] | None = None
         if match.group(1) is not None:
@@ -59,7 +81,8 @@ def find_suppressions(text: str, lines: LineIndex, report: Reporter) -> dict[int
                     span = (offset + part.start(), offset + part.end())
                     suggestion = did_you_mean(rule_id, RULES)
                     report("schema/unknown-rule", f"unknown rule '{rule_id}' in an ignore comment"
-                           + (f"; did you mean '{suggestion}'?" if suggestion else ""), span)
+                           + (f"; did you mean '{suggestion}'?" if suggestion else ""), span,
+                           fixes=replace_fix(span, suggestion) if suggestion else ())
                 names.append(rule_id)
             ids = frozenset(names)
         previous = found.get(target_line, frozenset())
@@ -131,13 +154,18 @@ def analyze(text: str, options: Options | None = None, cache: TableCache | None 
     cache = cache or TableCache()
     try:
         split = split_tables(text)
+        parsed = None
         if split is not None:
             parsed = parse_yaml(split.skeleton)
-            root = parsed.root
-            _shift_nodes(root, split.cut, split.delta, set())
-            for d in parsed.diagnostics:
-                report.items.append(shift_diagnostic(d, split.delta) if d.start >= split.cut else d)
-        else:
+            if any(d.rule == "syntax/yaml" for d in parsed.diagnostics):
+                # a broken skeleton could lose the enums every table depends on: read it all as one
+                split = None
+            else:
+                root = parsed.root
+                _shift_nodes(root, split.cut, split.delta, set())
+                report.items.extend(shift_diagnostic(d, split.delta) if d.start >= split.cut else d
+                                    for d in parsed.diagnostics)
+        if split is None:
             parsed = parse_yaml(text)
             root = parsed.root
             report.items.extend(parsed.diagnostics)
@@ -145,15 +173,12 @@ def analyze(text: str, options: Options | None = None, cache: TableCache | None 
         enum_names = frozenset(schema.enums)
         first_key: dict[str, Table] = {}
         if split is not None:
-            used = set()
-            for start, end in split.chunks:
-                chunk = text[start:end]
-                used.add((chunk, enum_names))
-                tables, diagnostics = cache.resolve(chunk, enum_names)
+            used: set = set()
+            for start, end, tables, diagnostics in _table_chunks(text, split.chunks, enum_names, cache, used):
                 report.items.extend(shift_diagnostic(d, start) for d in diagnostics)
                 for table in tables:
                     table.base = start
-                    _add_table(schema, table, first_key, report, lines)
+                    _add_table(schema, table, first_key, report)
             cache.keep_only(used)
         else:
             tables_node = root.get("tables") if isinstance(root, Mapping) else None
@@ -161,7 +186,7 @@ def analyze(text: str, options: Options | None = None, cache: TableCache | None 
                 for key, node in tables_node.items:
                     table = resolve_table_entry(text, key, node, enum_names, report)
                     if table is not None:
-                        _add_table(schema, table, first_key, report, lines, already_reported=True)
+                        _add_table(schema, table, first_key, report, already_reported=True)
         analysis.run_all(schema, report)
         suppressions = find_suppressions(text, lines, report)
     except Exception as exc:  # noqa: BLE001 - a bug must not cost the user their diagnostics
@@ -174,17 +199,46 @@ def analyze(text: str, options: Options | None = None, cache: TableCache | None 
     return Document(text, lines, root, schema, diagnostics, suppressions)
 
 
-def _add_table(schema: Schema, table: Table, first: dict[str, Table], report: Reporter, lines: LineIndex,
+def _table_chunks(text: str, chunks: list[tuple[int, int]], enum_names: frozenset[str], cache: TableCache,
+                  used: set):
+    """Resolves each table's chunk: (start, end, tables, diagnostics relative to start)."""
+    i = 0
+    while i < len(chunks):
+        start, end = chunks[i]
+        chunk = text[start:end]
+        tables, diagnostics = _resolve_once(cache, chunk, enum_names, used)
+        if any(d.rule == "syntax/yaml" for d in diagnostics):
+            # A multi-line quoted string or flow collection can hold a line that looks like
+            # the next table's key: if joining the pieces reads cleanly, they were one.
+            for j in range(i + 1, min(i + 4, len(chunks))):
+                joined = text[start:chunks[j][1]]
+                if not any(d.rule == "syntax/yaml" for d in parse_yaml(joined).diagnostics):
+                    end = chunks[j][1]
+                    tables, diagnostics = _resolve_once(cache, joined, enum_names, used)
+                    i = j
+                    break
+        yield start, end, tables, diagnostics
+        i += 1
+
+
+def _resolve_once(cache: TableCache, chunk: str, enum_names: frozenset[str], used: set):
+    key = (chunk, enum_names)
+    if key in used:
+        # the same text twice (a duplicated table): each needs its own objects, as `base` differs
+        return _resolve_chunk(chunk, enum_names)
+    used.add(key)
+    return cache.resolve(chunk, enum_names)
+
+
+def _add_table(schema: Schema, table: Table, first: dict[str, Table], report: Reporter,
                already_reported: bool = False) -> None:
     earlier = first.get(table.name)
     if earlier is None:
         first[table.name] = table
     elif not already_reported:  # whole-file parsing reports duplicate keys itself
         start, end = table.at(table.span)
-        line = lines.position(earlier.at(earlier.span)[0]).line + 1
-        report("syntax/duplicate-key",
-               f"duplicate key '{table.name}' (first on line {line}): YAML would silently keep only one of them",
-               (start, end), table.name)
+        first_start, first_end = earlier.at(earlier.span)
+        report.items.append(duplicate_key(Scalar(table.name, start, end), Scalar(table.name, first_start, first_end)))
     # the last one wins, as with YAML loaders
     schema.tables[table.name] = table
 
@@ -211,6 +265,9 @@ def _finalize(items: list[Diagnostic], schema: Schema, options: Options, lines: 
             ids = suppressions.get(lines.position(diagnostic.start).line, frozenset())
             if ids is None or diagnostic.rule in ids:
                 continue
+        if diagnostic.rule == "syntax/duplicate-key" and diagnostic.related:
+            first_line = lines.position(diagnostic.related[0][0]).line + 1
+            diagnostic.message += f" (first on line {first_line})"
         key = (diagnostic.rule, diagnostic.start, diagnostic.end, diagnostic.message)
         if key in seen:  # an alias can make one node report twice
             continue

@@ -166,8 +166,11 @@ def _known_keys(loc_path: list) -> list[str]:
     return []
 
 
-def _report_validation_error(report: Reporter, root: Node, error: dict, prefix: tuple = ()) -> list:
+def _report_validation_error(report: Reporter, root: Node, error: dict, prefix: tuple = (),
+                             owner_key: Scalar | None = None) -> list:
     node, key, local_path = _locate(root, tuple(error["loc"]))
+    if key is None and node is root:
+        key = owner_key  # the mapping being validated is known by its own key
     kind = error["type"]
     path = list(prefix) + local_path
     where = ".".join(str(p) for p in path)
@@ -253,7 +256,8 @@ def _empty_spec(name: str = "") -> S.SchemaSpec:
                                         dialect="postgresql", context=None, description=None)
 
 
-def validate_node(model, node: Mapping, plain: dict, report: Reporter, prefix: tuple = ()):
+def validate_node(model, node: Mapping, plain: dict, report: Reporter, prefix: tuple = (),
+                  owner_key: Scalar | None = None):
     """Validates plain values read from `node` with a pydantic model; returns the
     model instance (None when nothing valid is left) and which list items survived."""
     alive: Alive = {}
@@ -266,7 +270,7 @@ def validate_node(model, node: Mapping, plain: dict, report: Reporter, prefix: t
         for error in errors:
             if round_ == 0:
                 # later rounds only see what pruning left behind: already reported
-                path = _report_validation_error(report, node, error, prefix)
+                path = _report_validation_error(report, node, error, prefix, owner_key)
             else:
                 path = [p for p in error["loc"] if p not in _TAGS]
             pruned.append((path, error["type"]))
@@ -871,7 +875,7 @@ def resolve_table_entry(text: str, key: Scalar, node: Node, enum_names: frozense
             report("schema/invalid-value", f"table '{name}': expected a mapping with columns:, found {node_kind(node)}",
                    (node.start, node.end), name)
         return None
-    tspec, alive = validate_node(S.TableSpec, node, to_plain(node), report, ("tables", name))
+    tspec, alive = validate_node(S.TableSpec, node, to_plain(node), report, ("tables", name), key)
     if tspec is None:
         return None
     resolver = Resolver(text, node, _empty_spec(), alive, report, None)

@@ -200,8 +200,12 @@ class _Parser:
         if tok is not None and tok.kind == "punct" and tok.text == "(":
             group_end = self.skip_group()
             if group_end < 0:
+                # the rest of the line was swallowed looking for ')': report that alone,
+                # and keep the type's name so it is not also an "unknown type"
                 self.error("unclosed '(' in the type", tok.start, len(self.text))
-                group_end = len(self.text)
+                r.type_text = first.text
+                r.type_span = (first.start, first.end)
+                return
             end = group_end
         while (tok := self.peek()) is not None and tok.kind == "punct" and tok.text == "[]":
             end = self.next().end
@@ -271,6 +275,11 @@ class _Parser:
         end = self.parse_term()
         while (tok := self.peek()) is not None and tok.kind == "op" and end >= 0:
             self.pos += 1
+            following = self.peek()
+            if following is None or (following.kind == "word" and following.lower in _STARTERS):
+                self.error(f"the default ends with the operator '{tok.text}'", tok.start, tok.end)
+                end = tok.end
+                break
             end = self.parse_term()
         if end < 0:
             end = len(self.text)
@@ -366,6 +375,8 @@ class _Parser:
             where = action_start or event
             self.error(f"expected an action after 'on {event.lower}': " + ", ".join(ACTIONS),
                        where.start, where.end)
+            if action_start is not None and action_start.kind == "word" and action_start.lower not in _STARTERS:
+                self.pos += 1  # the misspelt action: one problem, one error
             return
         attr = "on_delete" if event.lower == "delete" else "on_update"
         if getattr(r, attr) is not None:

@@ -11,6 +11,7 @@ part of the file can still be analysed.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Iterator, Union
 
@@ -124,6 +125,8 @@ class _Builder:
         self.sizes: dict[int, int] = {}
         self.alias_count = 0
         self.expanded = 0
+        # nesting height of every node that carries an anchor (aliases must not nest past MAX_DEPTH)
+        self.heights: dict[int, int] = {}
 
     # An open container is a frame: [node, pending key, expanded size, anchor, merge keys]
     def build(self) -> Node | None:
@@ -200,6 +203,10 @@ class _Builder:
             idx = mark.index if mark is not None else len(self.text)
             idx = min(idx, len(self.text))
             problem = exc.problem or exc.context or "invalid YAML"
+            if exc.context_mark is not None and not self.text[idx:].strip():
+                # ran off the end: point at what was left open (a quote, a bracket) instead
+                idx = min(exc.context_mark.index, len(self.text))
+                problem = f"{problem} {exc.context}: it is never closed" if exc.context else problem
             end = idx + 1 if idx < len(self.text) and self.text[idx] not in "\r\n" else idx
             self.diagnostics.append(_yaml_error(f"YAML syntax error: {problem}", idx, end))
             # close what was open so the part before the error is kept
@@ -215,10 +222,12 @@ class _Builder:
 
     def _close(self, stack: list[list], end: int) -> Node | None:
         node, pending_key, size, anchor, merges = stack.pop()
+        if anchor:
+            self.heights[id(node)] = _height(node)
         node.end = max(node.end, end)
         if isinstance(node, Mapping):
-            if pending_key is not None:
-                node.items.append((pending_key, Scalar("", pending_key.end, pending_key.end)))
+            # a key still waiting for its value means a syntax error cut the value short:
+            # the key is left out rather than given an invented null that would cascade
             for merge_key, source in merges:
                 self._merge(node, source, merge_key)
         if anchor:
@@ -246,6 +255,13 @@ class _Builder:
         target = self.anchors.get(event.anchor)
         if self.alias_count > MAX_ALIASES:
             self.diagnostics.append(_yaml_error(f"more than {MAX_ALIASES} aliases", start, end))
+            target = None
+        elif target is None:
+            self.diagnostics.append(_yaml_error(f"alias '*{event.anchor}' refers to no anchor defined before it",
+                                                start, end))
+        elif len(stack) + self.heights.get(id(target), 0) > MAX_DEPTH:
+            self.diagnostics.append(_yaml_error(
+                f"this alias would nest the document deeper than {MAX_DEPTH} levels; it is ignored", start, end))
             target = None
         if target is None:
             return self._attach(stack, Scalar("", start, end), 1)
@@ -296,13 +312,38 @@ class _Builder:
                     parent.items.append((k, v))
 
 
+def _height(node: Node) -> int:
+    """Nesting height of a finished node (its anchored descendants are already measured)."""
+    if isinstance(node, Scalar):
+        return 0
+    children = node.items if isinstance(node, Sequence) else [v for _, v in node.items]
+    return 1 + max((_height(c) for c in children if not isinstance(c, Scalar)), default=0)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def parse_yaml(text: str) -> ParsedYaml:
+    lone = _SURROGATE.search(text)
+    bad_text: list[Diagnostic] = []
+    if lone is not None:
+        # libyaml cannot encode lone surrogates (they can arrive through JSON): report
+        # them, and read the text with a same-length replacement so offsets hold
+        bad_text.append(_yaml_error("invalid character (a lone UTF-16 surrogate)", lone.start(), lone.start() + 1))
+        text = _SURROGATE.sub("\ufffd", text)
     builder = _Builder(text)
     root = builder.build()
-    diagnostics = builder.diagnostics
+    diagnostics = bad_text + builder.diagnostics
     if root is not None:
         _find_duplicate_keys(text, root, diagnostics, set())
     return ParsedYaml(root, diagnostics)
+
+
+def duplicate_key(key: Scalar, earlier: Scalar, table: str | None = None) -> Diagnostic:
+    # the line of the first one is added to the message once offsets are final (document._finalize)
+    return Diagnostic("syntax/duplicate-key", Severity.ERROR,
+                      f"duplicate key '{key.value}': YAML would silently keep only one of them",
+                      key.start, key.end, table, related=((earlier.start, earlier.end, "first defined here"),))
 
 
 def _find_duplicate_keys(text: str, node: Node, diagnostics: list[Diagnostic], seen: set[int]) -> None:
@@ -315,11 +356,7 @@ def _find_duplicate_keys(text: str, node: Node, diagnostics: list[Diagnostic], s
         for key, value in node.items:
             earlier = first.get(key.value)
             if earlier is not None and key.start > earlier.start:
-                diagnostics.append(Diagnostic(
-                    "syntax/duplicate-key", Severity.ERROR,
-                    f"duplicate key '{key.value}' (first on line {text.count(chr(10), 0, earlier.start) + 1}): "
-                    "YAML would silently keep only one of them",
-                    key.start, key.end))
+                diagnostics.append(duplicate_key(key, earlier))
             elif earlier is None:
                 first[key.value] = key
             if not isinstance(value, Scalar):

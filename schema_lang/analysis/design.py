@@ -17,7 +17,7 @@ def check(schema: Schema, report: Reporter) -> None:
 def _check_table(schema: Schema, table: Table, report: Reporter) -> None:
     """Findings about one table; spans relative to the table."""
     dialect = schema.dialect
-    if not table.primary_key:
+    if not table.primary_key and table.columns:  # a table without columns is reported as such
         report("design/missing-primary-key",
                f"table '{table.name}' has no primary key: rows cannot be addressed one by one, "
                "and replication and ORMs depend on one", table.span, table.name)

@@ -16,13 +16,15 @@ def check(schema: Schema, report: Reporter) -> None:
 
 
 def unknown_column(table: Table, name: str, span: Span, report: Reporter, where: str, *,
-                   base: int, column: str | None = None) -> None:
-    """`table` lacks column `name`, named at `span` (relative to `base`)."""
+                   base: int, owner: tuple[str, str | None] | None = None) -> None:
+    """`table` lacks column `name`, named at `span` (relative to `base`) in `owner`
+    (table, column), by default in `table` itself."""
     suggestion = did_you_mean(name, table.columns)
     message = f"{where} names column '{name}', which table '{table.name}' does not have"
     if suggestion:
         message += f"; did you mean '{suggestion}'?"
-    report("reference/unknown-column", message, span, table.name, column,
+    owner_table, owner_column = owner or (table.name, None)
+    report("reference/unknown-column", message, span, owner_table, owner_column,
            replace_fix(span, suggestion) if suggestion else (), base=base)
 
 
@@ -94,7 +96,8 @@ def _check_foreign_key(schema: Schema, table: Table, fk: ForeignKey, report: Rep
         missing = False
         for name, span in zip(target_columns, fk.target_column_spans):
             if name not in target.columns:
-                unknown_column(target, name, span, report, "this reference", column=column, base=table.base)
+                unknown_column(target, name, span, report, "this reference", base=table.base,
+                               owner=(table.name, column))
                 missing = True
         if missing:
             return

@@ -584,6 +584,15 @@ class Resolver:
                 table.dependencies.append(dependency)
         if tspec.partition_by:
             self.resolve_partitioning(table, fields["partition_by"][1])
+        if tspec.denormalized:
+            reasons = key_index(fields["denormalized"][1])
+            for cname, reason in tspec.denormalized.items():
+                column = table.columns.get(cname)
+                if column is not None:
+                    column.denormalized = reason
+                else:
+                    ckey = reasons[cname][0]
+                    table.denormalized_unknown.append((cname, (ckey.start, ckey.end)))
         return table
 
     def names_of(self, node: Node) -> list[tuple[str, Span]]:
@@ -700,6 +709,7 @@ class Resolver:
         column.description = cspec.description
         column.was = cspec.was
         column.was_span = span_of("was")
+        column.denormalized = cspec.denormalized
         if cspec.primary_key and cspec.nullable:
             self.report("schema/invalid-value", "a primary key column cannot be nullable", span_of("nullable"),
                         table.name, cname)

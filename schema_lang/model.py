@@ -37,6 +37,8 @@ class Column:
     pk_span: Span | None = None
     unique_span: Span | None = None
     identity_span: Span | None = None
+    # why the column deliberately holds redundant data (long form, or the table's `denormalized:`)
+    denormalized: str | None = None
 
 
 @dataclass(slots=True, eq=False)
@@ -121,6 +123,8 @@ class Table:
     partition_by: Partitioning | None = None
     was: str | None = None
     was_span: Span | None = None
+    # names under `denormalized:` that are not columns
+    denormalized_unknown: list[tuple[str, Span]] = field(default_factory=list)
     base: int = 0
     # findings that depend on this table alone, by analysis: kept while the table's text is unchanged
     memo: dict = field(default_factory=dict)

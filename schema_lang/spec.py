@@ -50,6 +50,8 @@ class ColumnSpec(_Spec):
     pii: bool = False
     description: str | None = None
     was: str | None = Field(None, description="the column's previous name, for migrations")
+    denormalized: str | None = Field(None, description="why this column deliberately copies or derives data "
+                                                       "(silences normalization findings about it)")
 
 
 ColumnValue = Annotated[
@@ -99,6 +101,8 @@ class TableSpec(_Spec):
     dependencies: list[str] = Field(default_factory=list, description='functional dependencies: "a, b -> c"')
     partition_by: str | None = Field(None, description="range(col), list(col) or hash(col)")
     was: str | None = Field(None, description="the table's previous name, for migrations")
+    denormalized: dict[str, str] = Field(default_factory=dict,
+                                         description="column -> why it deliberately copies or derives data")
 
 
 class QuerySpec(_Spec):

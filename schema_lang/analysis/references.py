@@ -61,6 +61,8 @@ def _check_table_columns(table: Table, report: Reporter) -> None:
         for name, span in zip(fk.columns, fk.column_spans):
             if name not in columns:
                 unknown_column(table, name, span, report, "a foreign key", base=0)
+    for name, span in table.denormalized_unknown:
+        unknown_column(table, name, span, report, "denormalized", base=0)
 
 
 def _same_type(a: ColumnType, b: ColumnType) -> bool:

@@ -1,0 +1,356 @@
+"""Functional dependency theory over a table's columns.
+
+Attribute sets are bit masks (bit i = the table's i-th column), so closure and
+key search stay cheap on wide tables.  Everything here is textbook: attribute
+closure, minimal (canonical) cover, candidate keys, prime attributes, normal
+forms, 3NF synthesis and BCNF decomposition.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from itertools import combinations
+from typing import Iterable, Sequence
+
+# Exhaustive key search is exponential in the number of attributes that appear
+# on both sides of dependencies; past these bounds the search stops.
+MAX_KEY_SEARCH_ATTRIBUTES = 24
+MAX_KEY_SEARCH_STEPS = 200_000
+
+
+@dataclass(frozen=True, slots=True)
+class FD:
+    lhs: int
+    rhs: int
+    # where it came from: "declared", "primary key", "unique", "inferred", ...
+    origin: str = "declared"
+    # an index into the caller's list of sources (a declared dependency, a constraint), or -1
+    source: int = -1
+
+
+@dataclass(slots=True)
+class Relation:
+    """A set of attributes with dependencies; `names[i]` is attribute bit i."""
+
+    names: Sequence[str]
+    fds: list[FD] = field(default_factory=list)
+
+    @property
+    def all(self) -> int:
+        return (1 << len(self.names)) - 1
+
+    def mask(self, names: Iterable[str]) -> int:
+        index = {n: i for i, n in enumerate(self.names)}
+        m = 0
+        for n in names:
+            m |= 1 << index[n]
+        return m
+
+    def names_of(self, mask: int) -> list[str]:
+        return [n for i, n in enumerate(self.names) if mask >> i & 1]
+
+
+def bits(mask: int) -> Iterable[int]:
+    while mask:
+        low = mask & -mask
+        yield low
+        mask ^= low
+
+
+def closure(attrs: int, fds: Sequence[FD]) -> int:
+    result = attrs
+    changed = True
+    while changed:
+        changed = False
+        for fd in fds:
+            if fd.lhs & result == fd.lhs and fd.rhs & ~result:
+                result |= fd.rhs
+                changed = True
+    return result
+
+
+def implies(fds: Sequence[FD], lhs: int, rhs: int) -> bool:
+    return closure(lhs, fds) & rhs == rhs
+
+
+# which origin a message should name when several give the same dependency
+_ORIGIN_RANK = {"declared": 0, "inferred": 1, "unique": 2, "primary key": 3}
+
+
+def minimal_cover(fds: Sequence[FD]) -> list[FD]:
+    """A minimal cover: single-attribute right sides, no extraneous left
+    attribute, no redundant dependency.  Origins are kept."""
+    split = []
+    seen = set()
+    for fd in fds:
+        for b in bits(fd.rhs & ~fd.lhs):  # trivial parts dropped
+            key = (fd.lhs, b)
+            if key not in seen:
+                seen.add(key)
+                split.append(FD(fd.lhs, b, fd.origin, fd.source))
+    # extraneous left attributes
+    reduced = []
+    for fd in split:
+        lhs = fd.lhs
+        for b in list(bits(lhs)):
+            smaller = lhs & ~b
+            if smaller and closure(smaller, split) & fd.rhs:
+                lhs = smaller
+        reduced.append(FD(lhs, fd.rhs, fd.origin, fd.source))
+    # remove duplicates created by the reduction (keeping the most telling origin),
+    # then redundant dependencies
+    best: dict[tuple[int, int], FD] = {}
+    for fd in reduced:
+        known = best.get((fd.lhs, fd.rhs))
+        if known is None or _ORIGIN_RANK.get(fd.origin, 9) < _ORIGIN_RANK.get(known.origin, 9):
+            best[(fd.lhs, fd.rhs)] = fd
+    unique = list(best.values())
+    result = list(unique)
+    for fd in unique:
+        others = [g for g in result if g is not fd]
+        if implies(others, fd.lhs, fd.rhs):
+            result = others
+    return result
+
+
+@dataclass(slots=True)
+class KeySearch:
+    keys: list[int]
+    complete: bool  # False when a bound stopped the search
+
+
+def candidate_keys(universe: int, fds: Sequence[FD]) -> KeySearch:
+    """All candidate keys of the relation over `universe`."""
+    lhs_any = 0
+    rhs_any = 0
+    for fd in fds:
+        lhs_any |= fd.lhs
+        rhs_any |= fd.rhs & ~fd.lhs
+    # attributes never determined by others belong to every key
+    core = universe & ~rhs_any
+    if closure(core, fds) & universe == universe:
+        return KeySearch([core], True)
+    # attributes only ever determined (never determining) belong to no key
+    middle = universe & lhs_any & rhs_any
+    middle_bits = list(bits(middle))
+    if len(middle_bits) > MAX_KEY_SEARCH_ATTRIBUTES:
+        return KeySearch(_greedy_key(universe, core, middle_bits, fds), False)
+    keys: list[int] = []
+    steps = 0
+    for size in range(1, len(middle_bits) + 1):
+        for combo in combinations(middle_bits, size):
+            steps += 1
+            if steps > MAX_KEY_SEARCH_STEPS:
+                return KeySearch(keys or _greedy_key(universe, core, middle_bits, fds), False)
+            candidate = core
+            for b in combo:
+                candidate |= b
+            if any(k & candidate == k for k in keys):
+                continue  # a superset of a key found already
+            if closure(candidate, fds) & universe == universe:
+                keys.append(candidate)
+    return KeySearch(keys, True)
+
+
+def _greedy_key(universe: int, core: int, middle_bits: list[int], fds: Sequence[FD]) -> list[int]:
+    """One key, by shrinking core + middle: used when the exhaustive search is bounded."""
+    key = core
+    for b in middle_bits:
+        key |= b
+    for b in middle_bits:
+        if closure(key & ~b, fds) & universe == universe:
+            key &= ~b
+    return [key]
+
+
+def is_superkey(attrs: int, universe: int, fds: Sequence[FD]) -> bool:
+    return closure(attrs, fds) & universe == universe
+
+
+NORMAL_FORMS = ("1NF", "2NF", "3NF", "BCNF")
+
+
+@dataclass(slots=True)
+class Violation:
+    form: str  # the normal form it breaks: "2NF", "3NF" or "BCNF"
+    lhs: int
+    rhs: int  # the dependents (one or more attributes)
+    key: int  # the candidate key involved (2NF: the key lhs is part of)
+    fd: FD | None  # the dependency it shows in, when there is one
+
+
+@dataclass(slots=True)
+class Analysis:
+    keys: KeySearch
+    prime: int
+    cover: list[FD]
+    normal_form: str
+    violations: list[Violation]
+
+
+def analyse(universe: int, fds: Sequence[FD]) -> Analysis:
+    cover = minimal_cover(fds)
+    keys = candidate_keys(universe, cover)
+    prime = 0
+    for k in keys.keys:
+        prime |= k
+    violations: list[Violation] = []
+    # 2NF: a non-prime attribute determined by a proper subset of a candidate key
+    partial_found = 0
+    for key in keys.keys:
+        key_bits = list(bits(key))
+        if len(key_bits) < 2 or len(key_bits) > 12:
+            continue
+        for size in range(1, len(key_bits)):
+            for combo in combinations(key_bits, size):
+                part = 0
+                for b in combo:
+                    part |= b
+                dependents = closure(part, cover) & universe & ~prime & ~part & ~partial_found
+                if dependents:
+                    partial_found |= dependents
+                    violations.append(Violation("2NF", part, dependents, key, _showing(cover, part, dependents)))
+    # 3NF and BCNF, tested on the cover (sufficient for both)
+    for fd in cover:
+        if is_superkey(fd.lhs, universe, cover):
+            continue
+        if fd.rhs & prime:
+            violations.append(Violation("BCNF", fd.lhs, fd.rhs, 0, fd))
+        elif not fd.rhs & partial_found and not any(fd.lhs & k == fd.lhs and fd.lhs != k for k in keys.keys):
+            violations.append(Violation("3NF", fd.lhs, fd.rhs, 0, fd))
+    forms = {v.form for v in violations}
+    if "2NF" in forms:
+        normal_form = "1NF"
+    elif "3NF" in forms:
+        normal_form = "2NF"
+    elif "BCNF" in forms:
+        normal_form = "3NF"
+    else:
+        normal_form = "BCNF"
+    return Analysis(keys, prime, cover, normal_form, violations)
+
+
+def _showing(cover: Sequence[FD], lhs: int, rhs: int) -> FD | None:
+    """The dependency of the cover that best shows lhs -> rhs (same or smaller left side)."""
+    best = None
+    for fd in cover:
+        if fd.rhs & rhs and fd.lhs & lhs == fd.lhs:
+            if best is None or fd.origin == "declared" and best.origin != "declared":
+                best = fd
+    return best
+
+
+# ---------------------------------------------------------------------------
+# decomposition
+
+def project(fds: Sequence[FD], attrs: int, limit: int = 16) -> list[FD]:
+    """Dependencies that hold on the projection onto `attrs` (exact for up to
+    `limit` attributes; past that, only those of the given set that fit)."""
+    attr_bits = list(bits(attrs))
+    if len(attr_bits) > limit:
+        return [fd for fd in fds if fd.lhs & attrs == fd.lhs and fd.rhs & attrs]
+    out = []
+    for size in range(1, len(attr_bits)):
+        for combo in combinations(attr_bits, size):
+            lhs = 0
+            for b in combo:
+                lhs |= b
+            rhs = closure(lhs, fds) & attrs & ~lhs
+            if rhs:
+                out.append(FD(lhs, rhs, "projected"))
+    return minimal_cover(out)
+
+
+def synthesize_3nf(universe: int, fds: Sequence[FD]) -> list[int]:
+    """3NF synthesis: lossless and dependency-preserving."""
+    cover = minimal_cover(fds)
+    groups: dict[int, int] = {}
+    for fd in cover:
+        groups[fd.lhs] = groups.get(fd.lhs, 0) | fd.rhs
+    relations = [lhs | rhs for lhs, rhs in groups.items()]
+    keys = candidate_keys(universe, cover).keys
+    if not any(any(k & r == k for k in keys) for r in relations):
+        relations.append(keys[0])
+    # attributes in no dependency still need a home: they go with the key
+    covered = 0
+    for r in relations:
+        covered |= r
+    if universe & ~covered:
+        for i, r in enumerate(relations):
+            if any(k & r == k for k in keys):
+                relations[i] = r | (universe & ~covered)
+                break
+    # drop relations contained in others
+    result = []
+    for i, r in enumerate(relations):
+        if any(j != i and r & s == r and (r != s or j < i) for j, s in enumerate(relations)):
+            continue
+        result.append(r)
+    return result
+
+
+def decompose_bcnf(universe: int, fds: Sequence[FD]) -> tuple[list[int], list[FD]]:
+    """BCNF decomposition (lossless); returns the relations and the dependencies
+    of the cover that no relation preserves."""
+    pending = [universe]
+    done: list[int] = []
+    while pending:
+        r = pending.pop()
+        local = project(fds, r)
+        violation = next((fd for fd in local if not is_superkey(fd.lhs, r, local)), None)
+        if violation is None:
+            done.append(r)
+            continue
+        x = violation.lhs
+        x_plus = closure(x, local) & r
+        pending.append(x_plus)
+        pending.append((r & ~x_plus) | x)
+    done.sort(key=lambda m: (-bin(m).count("1"), m))
+    lost = [fd for fd in minimal_cover(fds) if not preserved(fd, done, fds)]
+    return done, lost
+
+
+def preserved(fd: FD, relations: Sequence[int], fds: Sequence[FD]) -> bool:
+    """Whether the projections onto `relations` still imply `fd` (the usual
+    closure-by-relations test, without computing projections)."""
+    result = fd.lhs
+    changed = True
+    while changed:
+        changed = False
+        for r in relations:
+            gained = closure(result & r, fds) & r
+            if gained & ~result:
+                result |= gained
+                changed = True
+    return result & fd.rhs == fd.rhs
+
+
+def lossless(universe: int, relations: Sequence[int], fds: Sequence[FD]) -> bool:
+    """The chase test for a lossless join."""
+    n = len(relations)
+    attrs = list(bits(universe))
+    # table[i][a]: 0 means the distinguished symbol, otherwise a unique subscript
+    table = [[0 if relations[i] & a else (i + 1) * 1000 + k for k, a in enumerate(attrs)] for i in range(n)]
+    index = {a: k for k, a in enumerate(attrs)}
+    changed = True
+    while changed:
+        changed = False
+        for fd in fds:
+            lhs_cols = [index[b] for b in bits(fd.lhs & universe)]
+            rhs_cols = [index[b] for b in bits(fd.rhs & universe)]
+            groups: dict[tuple, list[int]] = {}
+            for i, row in enumerate(table):
+                groups.setdefault(tuple(row[c] for c in lhs_cols), []).append(i)
+            for rows in groups.values():
+                if len(rows) < 2:
+                    continue
+                for c in rhs_cols:
+                    values = {table[i][c] for i in rows}
+                    if len(values) > 1:
+                        target = 0 if 0 in values else min(values)
+                        for i in rows:
+                            if table[i][c] != target:
+                                table[i][c] = target
+                                changed = True
+        if any(all(v == 0 for v in row) for row in table):
+            return True
+    return any(all(v == 0 for v in row) for row in table)

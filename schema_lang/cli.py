@@ -130,6 +130,62 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 1 if has_error else 0
 
 
+def _single_file(raw: str) -> tuple[Path, str]:
+    path = Path(raw)
+    if not path.is_file():
+        raise UsageError(f"{raw}: no such file")
+    return path, read_text(path)
+
+
+def cmd_inspect(args: argparse.Namespace) -> int:
+    from .analysis.normalization import normalization_of
+
+    path, text = _single_file(args.file)
+    document = analyze(text, Options(dialect=args.dialect))
+    tables = {}
+    for name, table in document.schema.tables.items():
+        if not table.columns:
+            continue
+        data = normalization_of(document.schema, table)
+        tables[name] = {"candidate_keys": data.candidate_keys, "normal_form": data.normal_form,
+                        "dependencies": data.dependency_strings()}
+    if args.format == "json":
+        sys.stdout.write(json.dumps({"tables": tables}, indent=2, ensure_ascii=False) + "\n")
+        return 0
+    for name, info in tables.items():
+        keys = " or ".join("(" + ", ".join(k) + ")" for k in info["candidate_keys"]) or "none"
+        sys.stdout.write(f"{name}: {info['normal_form']}, candidate keys {keys}\n")
+        for dependency in info["dependencies"]:
+            sys.stdout.write(f"    {dependency}\n")
+    return 0
+
+
+def cmd_normalize(args: argparse.Namespace) -> int:
+    from .refactor.normalize import NormalizeError, normalize
+    from .refactor.text_edits import EditError, apply_edits
+
+    path, text = _single_file(args.file)
+    try:
+        result = normalize(text, args.table, args.to)
+    except (NormalizeError, EditError) as exc:
+        raise UsageError(str(exc)) from None
+    output = apply_edits(text, result.edits)
+    for note in result.notes:
+        sys.stderr.write(f"schema-lang: {note}\n")
+    for dependency in result.lost:
+        sys.stderr.write(f"schema-lang: BCNF decomposition does not preserve {dependency}: "
+                         "enforce it in the application or with a trigger, or stay in 3NF\n")
+    if not result.edits:
+        sys.stderr.write(f"schema-lang: {result.title}; nothing to change\n")
+    else:
+        sys.stderr.write(f"schema-lang: {result.title}\n")
+    if args.write:
+        path.write_text(output, encoding="utf-8")
+    else:
+        sys.stdout.write(output)
+    return 0
+
+
 def cmd_rules(args: argparse.Namespace) -> int:
     if args.rule:
         rule = RULES.get(args.rule)
@@ -167,6 +223,19 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=("text", "json", "sarif"), default="text")
     check.add_argument("--dialect", choices=DIALECT_NAMES, help="check against this dialect instead of the file's")
     check.set_defaults(func=cmd_check)
+
+    inspect = sub.add_parser("inspect", help="candidate keys, normal form and dependencies of every table")
+    inspect.add_argument("file", metavar="FILE")
+    inspect.add_argument("--format", choices=("text", "json"), default="text")
+    inspect.add_argument("--dialect", choices=DIALECT_NAMES)
+    inspect.set_defaults(func=cmd_inspect)
+
+    normalize = sub.add_parser("normalize", help="decompose a table into 3NF or BCNF")
+    normalize.add_argument("file", metavar="FILE")
+    normalize.add_argument("--table", required=True)
+    normalize.add_argument("--to", choices=("3nf", "bcnf"), default="3nf")
+    normalize.add_argument("--write", action="store_true", help="rewrite FILE instead of printing the result")
+    normalize.set_defaults(func=cmd_normalize)
 
     rules = sub.add_parser("rules", help="list the rules, or show one rule's documentation")
     rules.add_argument("rule", nargs="?")

@@ -54,6 +54,8 @@ class Diagnostic:
     fixes: tuple[Fix, ...] = ()
     # other places worth showing with this one: (start, end, message)
     related: tuple[tuple[int, int, str], ...] = field(default=())
+    # what a fix computed on request needs to know (see schema_lang.fixes)
+    data: dict | None = None
 
     def sort_key(self) -> tuple:
         return (self.start, self.end, self.severity.rank, self.rule, self.message)

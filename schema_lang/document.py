@@ -37,6 +37,14 @@ class Document:
     # ignore comments: line -> rule ids (None: every rule)
     suppressions: dict[int, frozenset[str] | None]
 
+    def table_at(self, offset: int) -> Table | None:
+        """The table whose name (its key) is at `offset`."""
+        for table in self.schema.tables.values():
+            start, end = table.at(table.span)
+            if start <= offset <= end:
+                return table
+        return None
+
 
 _IGNORE_RE = re.compile(r"(?:^|(?<=\s))#\s*schema-lang:\s*ignore(?:\[([^\]]*)\])?")
 

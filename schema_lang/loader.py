@@ -38,7 +38,7 @@ class Reporter:
 
     def __call__(self, rule: str, message: str, span: Span, table: str | None = None,
                  column: str | None = None, fixes: tuple[Fix, ...] = (),
-                 related: tuple[tuple[int, int, str], ...] = (), base: int = 0) -> Diagnostic:
+                 related: tuple[tuple[int, int, str], ...] = (), base: int = 0, data: dict | None = None) -> Diagnostic:
         """Reports a finding; `base` is added to the span and the fixes' offsets
         (spans inside a table are relative to the table's text, see model.Table)."""
         severity = RULES[rule].severity if rule in RULES else Severity.ERROR
@@ -47,7 +47,7 @@ class Reporter:
             start, end = start + base, end + base
             fixes = tuple(shift_fix(f, base) for f in fixes)
             related = tuple((a + base, b + base, m) for a, b, m in related)
-        diagnostic = Diagnostic(rule, severity, message, start, max(start, end), table, column, fixes, related)
+        diagnostic = Diagnostic(rule, severity, message, start, max(start, end), table, column, fixes, related, data)
         self.items.append(diagnostic)
         return diagnostic
 
@@ -59,7 +59,7 @@ def shift_fix(fix: Fix, delta: int) -> Fix:
 def shift_diagnostic(d: Diagnostic, delta: int) -> Diagnostic:
     return Diagnostic(d.rule, d.severity, d.message, d.start + delta, d.end + delta, d.table, d.column,
                       tuple(shift_fix(f, delta) for f in d.fixes),
-                      tuple((a + delta, b + delta, m) for a, b, m in d.related))
+                      tuple((a + delta, b + delta, m) for a, b, m in d.related), d.data)
 
 
 def table_local(table, key, compute: "Callable[[Reporter], None]", report: "Reporter") -> None:

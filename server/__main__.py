@@ -9,12 +9,13 @@ from .app import SchemaLanguageServer
 
 
 def build_server() -> SchemaLanguageServer:
-    from . import code_actions, configuration, diagnostics
+    from . import code_actions, configuration, diagnostics, hover
 
     server = SchemaLanguageServer()
     configuration.register(server)
     diagnostics.register(server)
     code_actions.register(server)
+    hover.register(server)
     return server
 
 

@@ -18,7 +18,7 @@ from ..model import Column, ForeignKey, Schema, Span, Table
 from ..rules import Rule, register
 from ..diagnostics import Severity
 from ..types import TEXT_TYPES
-from .dependencies import FD, Analysis, Relation, analyse
+from .dependencies import FD, Analysis, Relation, analyse, closure
 
 register(
     Rule("normalization/repeating-group", Severity.WARNING,
@@ -42,7 +42,7 @@ GENERIC_COLUMNS = frozenset("""
 id uuid created_at updated_at deleted_at created_by updated_by created_on updated_on inserted_at modified_at
 status state type kind version revision notes note description comment comments position sort_order ordinal
 is_active active enabled is_deleted deleted quantity qty amount currency total count metadata meta data value
-extra attributes settings tenant_id
+extra attributes settings tenant_id name title label slug display_name
 """.split())
 
 LIST_NAMES = frozenset("tags labels keywords categories roles permissions emails phones phone_numbers ids "
@@ -84,10 +84,16 @@ class TableNormalization:
         return self.analysis.normal_form
 
     def dependency_strings(self) -> list[str]:
-        """The minimal cover, grouped by determinant: ["a, b -> c, d", ...]."""
+        """Each candidate key with what it determines, then the dependencies of the
+        minimal cover whose determinant is not a key, grouped by determinant."""
+        universe = self.relation.all
         groups: dict[int, int] = {}
+        for key in self.analysis.keys.keys:
+            if universe & ~key:
+                groups[key] = universe & ~key
         for fd in self.analysis.cover:
-            groups[fd.lhs] = groups.get(fd.lhs, 0) | fd.rhs
+            if closure(fd.lhs, self.analysis.cover) & universe != universe:
+                groups[fd.lhs] = groups.get(fd.lhs, 0) | fd.rhs
         return sorted(f"{', '.join(sorted(self.names(lhs)))} -> {', '.join(sorted(self.names(rhs)))}"
                       for lhs, rhs in groups.items())
 
@@ -102,21 +108,32 @@ def _singular(name: str) -> str:
     return name
 
 
+# Words that name the same party as a users/customers table: `customer_email` beside
+# `user_id -> users` is the user's email.
+PERSON_WORDS = frozenset("user customer buyer client member account owner author person patient employee".split())
+
+
 def find_copies(schema: Schema, table: Table) -> list[Copy]:
-    """Columns that copy an attribute of a referenced table (name and type agree)."""
+    """Columns that copy an attribute of a referenced table: the same name, or the
+    name prefixed with the reference's role or the referenced table's name
+    (`customer_email`, `product_name`), and the same type."""
     copies: list[Copy] = []
     own_key = set(table.primary_key)
+    # a column unique in its own table identifies its own rows: a copy would repeat across them
+    own_unique = {c for u in table.uniques if len(u.columns) == 1 for c in u.columns}
     fk_columns = {c for fk in table.foreign_keys for c in fk.columns}
     for fk in table.foreign_keys:
         target = schema.tables.get(fk.table)
         if target is None or target is table:
             continue
         target_key = set(target.primary_key)
+        prefixes = _prefixes(fk, target)
         for column in table.columns.values():
             name = column.name
-            if name in own_key or name in fk_columns or name in GENERIC_COLUMNS or column.type is None:
+            if (name in own_key or name in own_unique or name in fk_columns or name in GENERIC_COLUMNS
+                    or column.type is None):
                 continue
-            for candidate in _copied_names(name):
+            for candidate in _copied_names(name, prefixes):
                 source = target.columns.get(candidate)
                 if (source is not None and candidate not in target_key and candidate not in GENERIC_COLUMNS
                         and source.type == column.type):
@@ -125,12 +142,24 @@ def find_copies(schema: Schema, table: Table) -> list[Copy]:
     return copies
 
 
-def _copied_names(name: str) -> list[str]:
-    """`customer_email` may copy `email` or `customer_email`."""
+def _prefixes(fk: ForeignKey, target: Table) -> set[str]:
+    prefixes = {target.name, _singular(target.name)}
+    if len(fk.columns) == 1:
+        role = fk.columns[0]
+        for suffix in ("_id", "_code", "_key", "_uuid"):
+            if role.endswith(suffix):
+                prefixes.add(role[: -len(suffix)])
+    if prefixes & PERSON_WORDS or {_singular(p) for p in prefixes} & PERSON_WORDS:
+        prefixes |= PERSON_WORDS
+    return prefixes
+
+
+def _copied_names(name: str, prefixes: set[str]) -> list[str]:
+    """`customer_email` may copy `customer_email`, or `email` when `customer` names the reference."""
     names = [name]
-    parts = name.split("_")
-    for i in range(1, len(parts)):
-        names.append("_".join(parts[i:]))
+    for prefix in prefixes:
+        if name.startswith(prefix + "_") and len(name) > len(prefix) + 1:
+            names.append(name[len(prefix) + 1:])
     return names
 
 
@@ -237,20 +266,21 @@ def _findings(table: Table, data: TableNormalization, report: Reporter) -> None:
         if fd is not None and fd.source >= 0 and data.sources[fd.source][0] in ("declared", "inferred"):
             kind, _, text = data.sources[fd.source]
             origin = f" (declared: {text})" if kind == "declared" else f" (inferred: {text})"
+        fix_data = {"lhs": data.names(violation.lhs), "dependents": dependents}
         if violation.form == "2NF":
             key = _join(data.names(violation.key))
             report("normalization/partial-dependency",
                    f"{subject} {verb} on {lhs}, only part of the key ({key}): 2NF{origin}",
-                   span, table.name, dependents[0])
+                   span, table.name, dependents[0], data=fix_data)
         elif violation.form == "3NF":
             report("normalization/transitive-dependency",
                    f"{subject} {verb} on {lhs}, which is not a key (key: {keys_text}): 3NF{origin}",
-                   span, table.name, dependents[0])
+                   span, table.name, dependents[0], data=fix_data)
         else:
             report("normalization/bcnf-violation",
                    f"{lhs} determines {_join(dependents)} in '{table.name}' but is not a key "
                    f"(keys: {keys_text}): 3NF but not BCNF{origin}",
-                   span, table.name, dependents[0])
+                   span, table.name, dependents[0], data=fix_data)
     for copy in data.copies:
         column = columns[copy.column]
         if copy.column in denormalized or copy.column in explained:
@@ -261,7 +291,7 @@ def _findings(table: Table, data: TableNormalization, report: Reporter) -> None:
                f"({table.name}.{_join(copy.fk.columns)} references {copy.target_table}): it depends on "
                f"{_join(copy.fk.columns)}, not on the key ({key}), and can drift from the original; read it "
                f"through the reference, or say why with `denormalized:`",
-               column.span, table.name, copy.column)
+               column.span, table.name, copy.column, data={"lhs": list(copy.fk.columns), "dependents": [copy.column]})
 
 
 def _violation_span(table: Table, data: TableNormalization, violation, dependents: list[str]) -> Span:

@@ -9,6 +9,7 @@ analysed again: a quick fix that does not remove its own diagnostic is a bug.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from textwrap import dedent
 
 import pytest
@@ -265,6 +266,85 @@ def one_table(columns: str, extra: str = "", top: str = "") -> str:
 # ---------------------------------------------------------------------------
 # where each rule fires
 
+NORMALIZATION = src("""
+    schema: n
+    tables:
+      users:
+        columns:
+          id: bigint pk
+          email: varchar(255) not null unique
+      products:
+        columns:
+          id: bigint pk
+          name: text not null
+      orders:
+        columns:
+          id: bigint pk
+          user_id: bigint references users
+          customer_email: varchar(255)
+          zip: varchar(10)
+          city: text
+          phone1: text
+          phone2: text
+          phone3: text
+          tag_ids: text
+        dependencies:
+          - zip -> city
+      order_items:
+        primary_key: [order_id, product_id]
+        columns:
+          order_id: bigint references orders
+          product_id: bigint references products
+          product_name: text
+          quantity: int
+        dependencies:
+          - product_id -> product_name
+      addresses:
+        primary_key: [street, city]
+        columns:
+          street: text
+          city: text
+          zip: text not null
+          id_numbers: int[]
+        dependencies:
+          - street, city -> zip
+          - zip -> city
+      wide:
+        columns:
+""") + "".join(f"      a{i}: int\n      b{i}: int\n" for i in range(10)) + "    dependencies:\n" + "".join(
+    f"      - a{i} -> b{i}\n      - b{i} -> a{i}\n" for i in range(10))  # 2**10 candidate keys
+
+NORMALIZED = src("""
+    schema: n
+    tables:
+      users:
+        columns:
+          id: bigint pk
+          email: varchar(255) not null unique
+          address_line1: text
+          address_line2: text
+      orders:
+        columns:
+          id: bigint pk
+          user_id: bigint references users
+          zip: varchar(10)
+          tags_count: int
+          customer_email:
+            type: varchar(255)
+            denormalized: shown on invoices exactly as it was when ordering
+      addresses:
+        primary_key: [street, city]
+        columns:
+          street: text
+          city: text
+          zip: text not null
+        denormalized:
+          zip: postal codes are not normalized on purpose
+        dependencies:
+          - street, city -> zip
+""")
+
+
 FIRES = [
     # -- syntax
     Fires("yaml-mapping-in-plain-value", "syntax/yaml",
@@ -491,6 +571,21 @@ FIRES = [
           dialect="mysql"),
     Fires("array-mysql", "dialect/type-mapped", mapped("mysql", "text[]"), "text[]", "t", "at"),
     Fires("decimal-sqlite", "dialect/type-mapped", mapped("sqlite", "decimal(10,2)"), "decimal(10,2)", "t", "at"),
+    # -- normalization
+    Fires("repeating-group", "normalization/repeating-group", NORMALIZATION, "phone1", "orders", "phone1",
+          message="phone1, phone2, phone3"),
+    Fires("multivalued-text", "normalization/multivalued-column", NORMALIZATION, "tag_ids", "orders", "tag_ids"),
+    Fires("multivalued-array", "normalization/multivalued-column", NORMALIZATION, "int[]", "addresses", "id_numbers"),
+    Fires("duplicated-attribute", "normalization/duplicated-attribute", NORMALIZATION, "customer_email", "orders",
+          "customer_email", message="copies users.email"),
+    Fires("partial-dependency", "normalization/partial-dependency", NORMALIZATION, "product_id -> product_name",
+          "order_items", "product_name",
+          message="order_items.product_name depends on product_id, only part of the key (order_id, product_id): 2NF"),
+    Fires("transitive-dependency", "normalization/transitive-dependency", NORMALIZATION, "zip -> city",
+          "orders", "city", message="orders.city depends on zip, which is not a key"),
+    Fires("bcnf-violation", "normalization/bcnf-violation", NORMALIZATION, "zip -> city", "addresses", "city",
+          message="3NF but not BCNF"),
+    Fires("key-search-bounded", "normalization/key-search-bounded", NORMALIZATION, "wide", "wide"),
 ]
 
 QUIET = [
@@ -550,6 +645,16 @@ QUIET = [
     Quiet("timestamptz-pg", "dialect/type-mapped", mapped("postgresql")),
     Quiet("timestamp-mysql", "dialect/type-mapped", mapped("mysql", "timestamp")),
     Quiet("timestamptz-override-pg", "dialect/type-mapped", mapped("mysql"), dialect="postgresql"),
+    # -- normalization
+    Quiet("two-address-lines", "normalization/repeating-group", NORMALIZED),
+    Quiet("count-is-not-a-list", "normalization/multivalued-column", NORMALIZED),
+    Quiet("copy-kept-on-purpose", "normalization/duplicated-attribute", NORMALIZED),
+    Quiet("whole-key", "normalization/partial-dependency", NORMALIZED),
+    Quiet("no-transitive", "normalization/transitive-dependency", NORMALIZED),
+    Quiet("bcnf-kept-on-purpose", "normalization/bcnf-violation", NORMALIZED),
+    Quiet("small-key-search", "normalization/key-search-bounded", NORMALIZED),
+    Quiet("shop-example", "normalization/partial-dependency",
+          (Path(__file__).resolve().parents[2] / "examples" / "shop.schema.yaml").read_text()),
 ]
 
 

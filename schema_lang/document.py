@@ -4,8 +4,10 @@ Both the CLI and the language server call `analyze`.
 """
 from __future__ import annotations
 
+import gc
 import re
 import traceback
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from . import analysis
@@ -150,9 +152,28 @@ def _shift_nodes(node: Node | None, cut: int, delta: int, seen: set[int]) -> Non
             _shift_nodes(item, cut, delta, seen)
 
 
+@contextmanager
+def _collector_paused():
+    """An analysis allocates many small objects that all stay alive until it ends; the
+    cyclic garbage collector would scan the growing heap again and again for nothing
+    (it doubled the time of a cold 3,000-table analysis).  Cycles are collected after."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def analyze(text: str, options: Options | None = None, cache: TableCache | None = None) -> Document:
     """Analyses a schema file.  Pass the same `cache` for successive versions of
     one document and only the tables whose text changed are read again."""
+    with _collector_paused():
+        return _analyze(text, options, cache)
+
+
+def _analyze(text: str, options: Options | None, cache: TableCache | None) -> Document:
     options = options or Options()
     lines = LineIndex(text)
     report = Reporter()

@@ -166,18 +166,58 @@ class Violation:
     fd: FD | None  # the dependency it shows in, when there is one
 
 
-@dataclass(slots=True)
 class Analysis:
-    keys: KeySearch
-    prime: int
-    cover: list[FD]
-    normal_form: str
-    violations: list[Violation]
+    """Keys, prime attributes, normal form and violations of one relation."""
+
+    __slots__ = ("keys", "prime", "normal_form", "violations", "_fds", "_cover")
+
+    def __init__(self, keys: KeySearch, prime: int, normal_form: str, violations: list[Violation],
+                 fds: Sequence[FD]) -> None:
+        self.keys = keys
+        self.prime = prime
+        self.normal_form = normal_form
+        self.violations = violations
+        self._fds = fds
+        self._cover: list[FD] | None = None
+
+    @property
+    def cover(self) -> list[FD]:
+        """A minimal cover, computed when first asked for (only reports need it)."""
+        if self._cover is None:
+            self._cover = minimal_cover(self._fds)
+        return self._cover
+
+
+def group_by_lhs(fds: Sequence[FD]) -> list[FD]:
+    """One dependency per determinant, trivial parts dropped; the most telling origin is kept."""
+    groups: dict[int, FD] = {}
+    for fd in fds:
+        rhs = fd.rhs & ~fd.lhs
+        if not rhs:
+            continue
+        known = groups.get(fd.lhs)
+        if known is None:
+            groups[fd.lhs] = FD(fd.lhs, rhs, fd.origin, fd.source)
+        else:
+            best = fd if _ORIGIN_RANK.get(fd.origin, 9) < _ORIGIN_RANK.get(known.origin, 9) else known
+            groups[fd.lhs] = FD(fd.lhs, known.rhs | rhs, best.origin, best.source)
+    return list(groups.values())
+
+
+def _reduce_lhs(lhs: int, rhs: int, fds: Sequence[FD]) -> int:
+    """The smallest part of `lhs` (dropping attributes one by one) that still determines `rhs`."""
+    for b in bits(lhs):
+        if lhs & ~b and closure(lhs & ~b, fds) & rhs == rhs:
+            lhs &= ~b
+    return lhs
 
 
 def analyse(universe: int, fds: Sequence[FD]) -> Analysis:
-    cover = minimal_cover(fds)
-    keys = candidate_keys(universe, cover)
+    """Textbook tests, done on the given dependencies grouped by determinant: checking the
+    given set suffices for 3NF and BCNF, and closure answers 2NF, so no minimal cover is
+    needed on this path (it matters when thousands of tables are checked per keystroke)."""
+    grouped = group_by_lhs(fds)
+    keys = candidate_keys(universe, grouped)
     prime = 0
     for k in keys.keys:
         prime |= k
@@ -192,22 +232,22 @@ def analyse(universe: int, fds: Sequence[FD]) -> Analysis:
             continue
         for b in bits(key):
             part = key & ~b
-            dependents = closure(part, cover) & nonprime & ~partial_found
+            dependents = closure(part, grouped) & nonprime & ~partial_found
             if not dependents:
                 continue
-            for a in bits(part):
-                if closure(part & ~a, cover) & dependents == dependents:
-                    part &= ~a
+            part = _reduce_lhs(part, dependents, grouped)
             partial_found |= dependents
-            violations.append(Violation("2NF", part, dependents, key, _showing(cover, part, dependents)))
-    # 3NF and BCNF, tested on the cover (sufficient for both)
-    for fd in cover:
-        if is_superkey(fd.lhs, universe, cover):
+            violations.append(Violation("2NF", part, dependents, key, _showing(fds, part, dependents)))
+    # 3NF and BCNF
+    for fd in grouped:
+        if closure(fd.lhs, grouped) & universe == universe:
             continue
+        lhs = _reduce_lhs(fd.lhs, fd.rhs, grouped)
+        nonprime_rhs = fd.rhs & nonprime & ~partial_found
+        if nonprime_rhs and not any(lhs & k == lhs and lhs != k for k in keys.keys):
+            violations.append(Violation("3NF", lhs, nonprime_rhs, 0, _showing(fds, lhs, nonprime_rhs) or fd))
         if fd.rhs & prime:
-            violations.append(Violation("BCNF", fd.lhs, fd.rhs, 0, fd))
-        elif not fd.rhs & partial_found and not any(fd.lhs & k == fd.lhs and fd.lhs != k for k in keys.keys):
-            violations.append(Violation("3NF", fd.lhs, fd.rhs, 0, fd))
+            violations.append(Violation("BCNF", lhs, fd.rhs & prime, 0, _showing(fds, lhs, fd.rhs & prime) or fd))
     forms = {v.form for v in violations}
     if "2NF" in forms:
         normal_form = "1NF"
@@ -217,15 +257,15 @@ def analyse(universe: int, fds: Sequence[FD]) -> Analysis:
         normal_form = "3NF"
     else:
         normal_form = "BCNF"
-    return Analysis(keys, prime, cover, normal_form, violations)
+    return Analysis(keys, prime, normal_form, violations, fds)
 
 
-def _showing(cover: Sequence[FD], lhs: int, rhs: int) -> FD | None:
-    """The dependency of the cover that best shows lhs -> rhs (same or smaller left side)."""
+def _showing(fds: Sequence[FD], lhs: int, rhs: int) -> FD | None:
+    """The given dependency that best shows lhs -> rhs: a declared one within lhs if any."""
     best = None
-    for fd in cover:
+    for fd in fds:
         if fd.rhs & rhs and fd.lhs & lhs == fd.lhs:
-            if best is None or fd.origin == "declared" and best.origin != "declared":
+            if best is None or _ORIGIN_RANK.get(fd.origin, 9) < _ORIGIN_RANK.get(best.origin, 9):
                 best = fd
     return best
 

@@ -122,17 +122,19 @@ def find_copies(schema: Schema, table: Table) -> list[Copy]:
     # a column unique in its own table identifies its own rows: a copy would repeat across them
     own_unique = {c for u in table.uniques if len(u.columns) == 1 for c in u.columns}
     fk_columns = {c for fk in table.foreign_keys for c in fk.columns}
+    if not table.foreign_keys:
+        return copies
+    candidates = [c for c in table.columns.values()
+                  if c.name not in own_key and c.name not in own_unique and c.name not in fk_columns
+                  and c.name not in GENERIC_COLUMNS and c.type is not None]
     for fk in table.foreign_keys:
         target = schema.tables.get(fk.table)
-        if target is None or target is table:
+        if target is None or target is table or not candidates:
             continue
         target_key = set(target.primary_key)
         prefixes = _prefixes(fk, target)
-        for column in table.columns.values():
+        for column in candidates:
             name = column.name
-            if (name in own_key or name in own_unique or name in fk_columns or name in GENERIC_COLUMNS
-                    or column.type is None):
-                continue
             for candidate in _copied_names(name, prefixes):
                 source = target.columns.get(candidate)
                 if (source is not None and candidate not in target_key and candidate not in GENERIC_COLUMNS
@@ -163,8 +165,20 @@ def _copied_names(name: str, prefixes: set[str]) -> list[str]:
     return names
 
 
-def normalization_of(schema: Schema, table: Table) -> TableNormalization:
+def copies_of(schema: Schema, table: Table) -> list[Copy]:
+    """find_copies, kept in the table's memo while the tables it references are the same objects
+    (an unchanged table keeps its object from one analysis to the next)."""
+    targets = tuple(schema.tables.get(fk.table) for fk in table.foreign_keys)
+    hit = table.memo.get("copies")
+    if hit is not None and len(hit[0]) == len(targets) and all(a is b for a, b in zip(hit[0], targets)):
+        return hit[1]
     copies = find_copies(schema, table)
+    table.memo["copies"] = (targets, copies)
+    return copies
+
+
+def normalization_of(schema: Schema, table: Table) -> TableNormalization:
+    copies = copies_of(schema, table)
     key = ("normalization", tuple((tuple(c.fk.columns), c.column, c.target_table, c.target_column) for c in copies))
     data = table.memo.get(key)
     if data is None:
@@ -249,6 +263,8 @@ def _findings(table: Table, data: TableNormalization, report: Reporter) -> None:
                + "; ".join("(" + _join(data.names(k)) + ")" for k in analysis.keys.keys),
                table.span, table.name)
     explained: set[str] = set()  # columns a violation already speaks of
+    if not analysis.violations and not data.copies:
+        return
     keys_text = " or ".join("(" + _join(sorted(data.names(k))) + ")" for k in analysis.keys.keys) or "none"
     for violation in analysis.violations:
         dependents = [n for n in data.names(violation.rhs) if n not in denormalized]
@@ -310,8 +326,11 @@ def _violation_span(table: Table, data: TableNormalization, violation, dependent
 
 
 def _repeating_groups(table: Table, report: Reporter) -> None:
+    numbered = [c for c in table.columns.values() if any(ch.isdigit() for ch in c.name)]
+    if len(numbered) < 2:
+        return
     groups: dict[tuple[str, str], list[tuple[int, Column]]] = {}
-    for column in table.columns.values():
+    for column in numbered:
         match = _COUNTER_RE.match(column.name)
         if match:
             key = (match.group("pre").rstrip("_").lower(), (match.group("post") or "").lower())

@@ -1,0 +1,115 @@
+"""Normalization in the editor: quick fixes, the refactor action and hover, over LSP."""
+from __future__ import annotations
+
+import asyncio
+
+from lsprotocol import types
+
+from conftest import diagnostics_after, open_document
+
+from schema_lang.document import analyze
+from schema_lang.refactor.text_edits import apply_edits
+
+TEXT = """schema: shop
+tables:
+  products:
+    columns:
+      id: bigint pk
+      name: text not null
+  order_items:  # lines of an order
+    primary_key: [order_id, product_id]
+    columns:
+      order_id: bigint
+      product_id: bigint references products
+      warehouse_code: text
+      warehouse_city: text
+      quantity: int not null
+    dependencies:
+      - product_id -> warehouse_code
+      - warehouse_code -> warehouse_city
+"""
+
+
+def apply_lsp_edits(text: str, edits, encoding_utf8: bool) -> str:
+    """Applies LSP text edits (line/character in the client's units) to `text`."""
+    lines = text.split("\n")
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line) + 1)
+
+    def offset(position: types.Position) -> int:
+        line = lines[position.line] if position.line < len(lines) else ""
+        units, i = 0, 0
+        while i < len(line) and units < position.character:
+            units += len(line[i].encode("utf-8")) if encoding_utf8 else (2 if ord(line[i]) > 0xFFFF else 1)
+            i += 1
+        return starts[position.line] + i
+
+    out, pos = [], 0
+    for edit in sorted(edits, key=lambda e: (e.range.start.line, e.range.start.character)):
+        start, end = offset(edit.range.start), offset(edit.range.end)
+        out.append(text[pos:start])
+        out.append(edit.new_text)
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def utf8(client) -> bool:
+    return client.profile == "neovim"
+
+
+async def test_quick_fix_moves_the_partial_dependency(client):
+    path = client.workspace / "shop.schema.yaml"
+    uri = path.as_uri()
+    diagnostics = await diagnostics_after(client, uri, lambda: open_document(client, path, TEXT))
+    partial = next(d for d in diagnostics if d.code == "normalization/partial-dependency")
+    assert partial.message.startswith("order_items.warehouse_code, warehouse_city depend on product_id, "
+                                      "only part of the key (order_id, product_id): 2NF")
+    actions = await asyncio.wait_for(client.text_document_code_action_async(types.CodeActionParams(
+        text_document=types.TextDocumentIdentifier(uri=uri), range=partial.range,
+        context=types.CodeActionContext(diagnostics=[partial]))), 10)
+    titles = [a.title for a in actions]
+    assert "Move warehouse_code, warehouse_city to products" in titles
+    move = actions[titles.index("Move warehouse_code, warehouse_city to products")]
+    assert move.kind == types.CodeActionKind.QuickFix and move.is_preferred
+    out = apply_lsp_edits(TEXT, move.edit.changes[uri], utf8(client))
+    assert "  order_items:  # lines of an order\n" in out  # the comment survives
+    after = analyze(out)
+    assert not [d for d in after.diagnostics if d.rule.startswith("normalization/") and d.table == "order_items"]
+    assert "warehouse_code" in after.schema.tables["products"].columns
+
+
+async def test_refactor_action_normalizes_the_table(client):
+    path = client.workspace / "shop.schema.yaml"
+    uri = path.as_uri()
+    await diagnostics_after(client, uri, lambda: open_document(client, path, TEXT))
+    line = TEXT.splitlines().index("  order_items:  # lines of an order")
+    at = types.Position(line, 4)
+    actions = await asyncio.wait_for(client.text_document_code_action_async(types.CodeActionParams(
+        text_document=types.TextDocumentIdentifier(uri=uri), range=types.Range(at, at),
+        context=types.CodeActionContext(diagnostics=[], only=[types.CodeActionKind.Refactor]))), 10)
+    titles = [a.title for a in actions]
+    assert titles == ["Normalize table order_items to 3NF", "Normalize table order_items to BCNF"]
+    out = apply_lsp_edits(TEXT, actions[0].edit.changes[uri], utf8(client))
+    doc = analyze(out)
+    assert "warehouses" in doc.schema.tables
+    assert not [d for d in doc.diagnostics if d.severity.value == "error"]
+
+
+async def test_hover_on_a_table_shows_keys_and_normal_form(client):
+    path = client.workspace / "shop.schema.yaml"
+    uri = path.as_uri()
+    await diagnostics_after(client, uri, lambda: open_document(client, path, TEXT))
+    line = TEXT.splitlines().index("  order_items:  # lines of an order")
+    for character in (2, 7, 13):  # start, middle, end of the name
+        hover = await asyncio.wait_for(client.text_document_hover_async(types.HoverParams(
+            text_document=types.TextDocumentIdentifier(uri=uri), position=types.Position(line, character))), 10)
+        value = hover.contents.value
+        assert "Normal form: **1NF**" in value
+        assert "Candidate keys: (order_id, product_id)" in value
+        assert "`product_id -> warehouse_code`" in value and "`warehouse_code -> warehouse_city`" in value
+    # not on a table name: nothing
+    nothing = await asyncio.wait_for(client.text_document_hover_async(types.HoverParams(
+        text_document=types.TextDocumentIdentifier(uri=uri), position=types.Position(0, 2))), 10)
+    assert nothing is None

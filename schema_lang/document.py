@@ -216,6 +216,7 @@ def _analyze(text: str, options: Options | None, cache: TableCache | None) -> Do
                     table = resolve_table_entry(text, key, node, enum_names, report)
                     if table is not None:
                         _add_table(schema, table, first_key, report, already_reported=True)
+        schema.incomplete = any(d.rule == "syntax/yaml" for d in report.items)
         analysis.run_all(schema, report)
         suppressions = find_suppressions(text, lines, report)
     except Exception as exc:  # noqa: BLE001 - a bug must not cost the user their diagnostics

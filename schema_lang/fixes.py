@@ -10,7 +10,7 @@ from typing import Callable
 
 from .diagnostics import Diagnostic, Fix, TextEdit
 from .document import Document
-from .syntax import Mapping, parse_yaml
+from .syntax import Mapping, Sequence, parse_yaml
 
 NORMALIZATION_RULES = ("normalization/partial-dependency", "normalization/transitive-dependency",
                        "normalization/bcnf-violation", "normalization/duplicated-attribute")
@@ -64,7 +64,88 @@ def _denormalized_fix(document: Document, d: Diagnostic) -> list[Fix]:
     return [Fix(f"Keep {d.column} on purpose (record it under denormalized:)", (edit,))]
 
 
-LAZY_FIXES: dict[str, list[Callable[[Document, Diagnostic], list[Fix]]]] = {}
+def _table_node(document: Document, name: str):
+    root = parse_yaml(document.text).root
+    tables = root.get("tables") if isinstance(root, Mapping) else None
+    node = tables.get(name) if isinstance(tables, Mapping) else None
+    return tables, node
+
+
+def index_text(columns: list) -> str:
+    """`user_id` or `(user_id, placed_at desc)`, as written in `indexes:`."""
+    if len(columns) == 1 and not columns[0][1]:
+        return columns[0][0]
+    return "(" + ", ".join(f"{c} desc" if d else c for c, d in columns) + ")"
+
+
+def add_index_edit(document: Document, table: str, columns: list) -> TextEdit | None:
+    """Inserts an entry into the table's `indexes:` (creating the key when absent)."""
+    from .refactor.text_edits import block_end, child_indent, column_of, line_start
+
+    text = document.text
+    tables, node = _table_node(document, table)
+    if not isinstance(node, Mapping) or node.flow:
+        return None
+    entry = index_text(columns)
+    indexes = node.get("indexes")
+    if isinstance(indexes, Sequence) and indexes.items:
+        if indexes.flow:
+            last = indexes.items[-1]
+            return TextEdit(last.end, last.end, f", '{entry}'" if "," in entry else f", {entry}")
+        first = indexes.items[0]
+        dash = text.rfind("-", line_start(text, first.start), first.start)
+        indent = column_of(text, dash if dash != -1 else first.start)
+        at = block_end(text, indexes)
+        return TextEdit(at, at, f"{' ' * indent}- {entry}\n")
+    if indexes is not None and not (isinstance(indexes, Sequence) or getattr(indexes, "is_null", False)):
+        return None
+    indent = child_indent(text, node)
+    step = max(indent - column_of(text, tables.key_node(table).start), 1)
+    if indexes is not None:  # `indexes:` with nothing under it
+        key = node.key_node("indexes")
+        at = line_start(text, key.start)
+        end = block_end(text, key)
+        return TextEdit(at, end, f"{' ' * indent}indexes:\n{' ' * (indent + step)}- {entry}\n")
+    at = block_end(text, node)
+    return TextEdit(at, at, f"{' ' * indent}indexes:\n{' ' * (indent + step)}- {entry}\n")
+
+
+def _add_index_fix(document: Document, d: Diagnostic) -> list[Fix]:
+    if not d.data or "columns" not in d.data:
+        return []
+    edit = add_index_edit(document, d.data["table"], d.data["columns"])
+    if edit is None:
+        return []
+    return [Fix(f"Add index {index_text(d.data['columns'])} to {d.data['table']}", (edit,), preferred=True)]
+
+
+def _remove_index_fix(document: Document, d: Diagnostic) -> list[Fix]:
+    from .refactor.text_edits import EditError, mapping_entry, sequence_item
+
+    if not d.data or "index" not in d.data:
+        return []
+    _, node = _table_node(document, d.data["table"])
+    indexes = node.get("indexes") if isinstance(node, Mapping) else None
+    position = d.data["index"]
+    if not isinstance(indexes, Sequence) or not 0 <= position < len(indexes.items):
+        return []
+    try:
+        if len(indexes.items) == 1:
+            entry = mapping_entry(document.text, node, "indexes")
+        else:
+            entry = sequence_item(document.text, indexes, position)
+    except EditError:
+        return []
+    title = "Remove redundant index" if d.rule == "index/redundant-index" else "Remove duplicate index"
+    return [Fix(title, (TextEdit(entry.start, entry.end, ""),), preferred=True)]
+
+
+LAZY_FIXES: dict[str, list[Callable[[Document, Diagnostic], list[Fix]]]] = {
+    "index/fk-missing-index": [_add_index_fix],
+    "index/query-missing-index": [_add_index_fix],
+    "index/redundant-index": [_remove_index_fix],
+    "index/duplicate-index": [_remove_index_fix],
+}
 for _rule in NORMALIZATION_RULES:
     LAZY_FIXES.setdefault(_rule, []).append(_move_fix)
 for _rule in DENORMALIZATION_RULES:

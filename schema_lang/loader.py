@@ -38,10 +38,12 @@ class Reporter:
 
     def __call__(self, rule: str, message: str, span: Span, table: str | None = None,
                  column: str | None = None, fixes: tuple[Fix, ...] = (),
-                 related: tuple[tuple[int, int, str], ...] = (), base: int = 0, data: dict | None = None) -> Diagnostic:
+                 related: tuple[tuple[int, int, str], ...] = (), base: int = 0, data: dict | None = None,
+                 severity: Severity | None = None) -> Diagnostic:
         """Reports a finding; `base` is added to the span and the fixes' offsets
         (spans inside a table are relative to the table's text, see model.Table)."""
-        severity = RULES[rule].severity if rule in RULES else Severity.ERROR
+        if severity is None:
+            severity = RULES[rule].severity if rule in RULES else Severity.ERROR
         start, end = span
         if base:
             start, end = start + base, end + base
@@ -324,6 +326,27 @@ def scalar_base(node: Node | None, text: str) -> int | None:
     return None
 
 
+def value_positions(node: Node | None, text: str) -> list[int] | None:
+    """For each character of a scalar's value, its offset in the document (plus one
+    entry for the end), also for multi-line plain and folded scalars, whose line
+    breaks and indentation the value does not keep.  None when the value is not a
+    subsequence of the source (escapes in a double-quoted string)."""
+    if not isinstance(node, Scalar):
+        return None
+    value = node.value
+    positions = []
+    j, end = node.start, node.end
+    for ch in value:
+        while j < end and text[j] != ch and not (ch == " " and text[j] == "\n"):
+            j += 1
+        if j >= end:
+            return None
+        positions.append(j)
+        j += 1
+    positions.append(min(j, end))
+    return positions
+
+
 class Located:
     """A scalar's value with the ability to map value offsets to document spans."""
 
@@ -510,6 +533,7 @@ class Resolver:
         context.growth = cspec.growth
         context.availability = cspec.availability
         context.multi_region = cspec.multi_region
+        context.write_heavy_index_limit = cspec.write_heavy_index_limit
         context.notes = cspec.notes
         return context
 
@@ -524,7 +548,7 @@ class Resolver:
                 sql_node = node.get("sql") if isinstance(node, Mapping) else node
                 sql, frequency_text, description = qspec.sql, qspec.frequency, qspec.description
             query = Query(name, (key.start, key.end), sql, (sql_node.start, sql_node.end),
-                          scalar_base(sql_node, self.text), description=description)
+                          value_positions(sql_node, self.text), description=description)
             if frequency_text:
                 query.frequency_text = frequency_text
                 query.frequency = parse_frequency(frequency_text)

@@ -146,9 +146,16 @@ class Query:
     name: str
     span: Span
     sql: str
-    sql_span: Span
-    # offset in the document of sql[0] when the string maps 1:1 onto the source
-    sql_offset: int | None = None
+    sql_node_span: Span  # the whole `sql` value in the file
+    # the document offset of each character of `sql` (and of its end), when known
+    sql_positions: list[int] | None = None
+
+    def sql_range(self, start: int, end: int) -> Span:
+        """The document span of sql[start:end] (the whole value when positions are unknown)."""
+        p = self.sql_positions
+        if p is None or not 0 <= start <= end < len(p):
+            return self.sql_node_span
+        return (p[start], p[end - 1] + 1 if end > start else p[start])
     frequency: float | None = None  # executions per second
     frequency_text: str | None = None
     description: str | None = None
@@ -165,6 +172,7 @@ class Context:
     growth: str | None = None
     availability: str | None = None
     multi_region: bool = False
+    write_heavy_index_limit: int = 5
     notes: str | None = None
 
     @property
@@ -184,3 +192,5 @@ class Schema:
     # rule id -> severity name ("off", "hint", ...), from the file's `rules:`
     rule_levels: dict[str, str] = field(default_factory=dict)
     rule_level_spans: dict[str, Span] = field(default_factory=dict)
+    # a YAML syntax error cut part of the file away: checks across the whole schema hold back
+    incomplete: bool = False

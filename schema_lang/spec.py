@@ -126,6 +126,8 @@ class ContextSpec(_Spec):
     growth: str | None = Field(None, description="expected growth, e.g. 20%/year")
     availability: str | None = Field(None, description='e.g. "99.95%"')
     multi_region: bool = False
+    write_heavy_index_limit: int = Field(5, ge=0, description="secondary indexes a table may have when writes "
+                                                              "dominate before index/write-heavy-table warns")
     notes: str | None = None
 
 

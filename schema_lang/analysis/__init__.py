@@ -9,11 +9,11 @@ from typing import Callable
 
 from ..loader import Reporter
 from ..model import Schema
-from . import design, normalization, references
+from . import design, indexes, normalization, references
 
 Analysis = Callable[[Schema, Reporter], None]
 
-ANALYSES: list[Analysis] = [references.check, design.check, normalization.check]
+ANALYSES: list[Analysis] = [references.check, design.check, normalization.check, indexes.check]
 
 
 def run_all(schema: Schema, report: Reporter) -> None:

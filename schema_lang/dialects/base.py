@@ -36,6 +36,7 @@ class Dialect:
     arrays: bool = False
     notes: dict[str, str] = field(default_factory=dict)
     identifier_quote: str = '"'
+    sqlglot_name: str = ""  # the dialect's name in sqlglot
 
     def quote(self, name: str) -> str:
         q = self.identifier_quote

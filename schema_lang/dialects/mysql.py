@@ -58,6 +58,7 @@ TYPES = {
 }
 
 DIALECT = Dialect(
+    sqlglot_name="mysql",
     name="mysql",
     display_name="MySQL/MariaDB",
     identifier_limit=64,

@@ -38,6 +38,7 @@ TYPES = {
 }
 
 DIALECT = Dialect(
+    sqlglot_name="postgres",
     name="postgresql",
     display_name="PostgreSQL",
     identifier_limit=63,

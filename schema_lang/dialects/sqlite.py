@@ -39,6 +39,7 @@ TYPES = {
 }
 
 DIALECT = Dialect(
+    sqlglot_name="sqlite",
     name="sqlite",
     display_name="SQLite",
     identifier_limit=None,

@@ -586,6 +586,31 @@ FIRES = [
     Fires("bcnf-violation", "normalization/bcnf-violation", NORMALIZATION, "zip -> city", "addresses", "city",
           message="3NF but not BCNF"),
     Fires("key-search-bounded", "normalization/key-search-bounded", NORMALIZATION, "wide", "wide"),
+    # -- indexes
+    Fires("fk-missing-index", "index/fk-missing-index",
+          src("""
+              schema: s
+              tables:
+                p:
+                  columns:
+                    id: bigint pk
+                c:
+                  columns:
+                    id: bigint pk
+                    p_id: bigint references p
+              """), "references p", "c", "p_id", message="add index p_id"),
+    Fires("query-missing-index", "index/query-missing-index",
+          one_table("id: bigint pk\nx: int", top="", extra="") + "queries:\n  q: SELECT id FROM t WHERE x = ?\n",
+          "SELECT id FROM t WHERE x = ?", "t", message="add index x to t"),
+    Fires("redundant-index", "index/redundant-index", one_table("id: bigint pk\nx: int\ny: int",
+          "indexes:\n  - x\n  - (x, y)"), "x", "t", message="leading part of index (x, y)"),
+    Fires("duplicate-index", "index/duplicate-index", one_table("id: bigint pk\nx: int",
+          "indexes:\n  - x\n  - {columns: [x]}"), "{columns: [x]}", "t"),
+    Fires("write-heavy-table", "index/write-heavy-table", one_table("id: bigint pk\nx: int\ny: int",
+          "indexes:\n  - x\n  - y", top='context: {read_write_ratio: "1:9", write_heavy_index_limit: 1}\n'),
+          "t", "t", message="2 secondary indexes"),
+    Fires("query-syntax", "query/syntax", one_table("id: bigint pk") + "queries:\n  q: SELECT id FROM t WHERE\n",
+          "WHERE"),
 ]
 
 QUIET = [
@@ -655,6 +680,18 @@ QUIET = [
     Quiet("small-key-search", "normalization/key-search-bounded", NORMALIZED),
     Quiet("shop-example", "normalization/partial-dependency",
           (Path(__file__).resolve().parents[2] / "examples" / "shop.schema.yaml").read_text()),
+    # -- indexes
+    Quiet("fk-indexed", "index/fk-missing-index", one_table("id: bigint pk\np: bigint references t",
+          "indexes:\n  - p")),
+    Quiet("query-indexed", "index/query-missing-index",
+          one_table("id: bigint pk\nx: int", "indexes:\n  - x") + "queries:\n  q: SELECT id FROM t WHERE x = ?\n"),
+    Quiet("different-leading", "index/redundant-index", one_table("id: bigint pk\nx: int\ny: int",
+          "indexes:\n  - y\n  - (x, y)")),
+    Quiet("different-order", "index/duplicate-index", one_table("id: bigint pk\nx: int\ny: int",
+          "indexes:\n  - (x, y)\n  - (y, x)")),
+    Quiet("read-heavy", "index/write-heavy-table", one_table("id: bigint pk\nx: int\ny: int",
+          "indexes:\n  - x\n  - y", top='context: {read_write_ratio: "9:1", write_heavy_index_limit: 1}\n')),
+    Quiet("valid-sql", "query/syntax", one_table("id: bigint pk") + "queries:\n  q: SELECT id FROM t\n"),
 ]
 
 

@@ -22,6 +22,8 @@ tables:
     columns:
       id: bigint pk identity
       user_id: bigint not null references users
+    indexes:
+      - user_id
 """
 
 BROKEN = VALID.replace("references users", "references usrs")

@@ -186,6 +186,29 @@ def cmd_normalize(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_explain(args: argparse.Namespace) -> int:
+    from .explain import ExplainError, explain
+
+    path, text = _single_file(args.file)
+    document = analyze(text)
+    if any(d.severity is Severity.ERROR for d in document.diagnostics):
+        raise UsageError(f"{path}: fix the errors `schema-lang check` reports before explaining")
+    try:
+        results = explain(document.schema, args.engine)
+    except ExplainError as exc:
+        raise UsageError(str(exc)) from None
+    if args.format == "json":
+        sys.stdout.write(json.dumps([r.as_json() for r in results], indent=2) + "\n")
+        return 0
+    for r in results:
+        verdict = "agrees" if r.uses_index == r.predicted else "DIFFERS"
+        sys.stdout.write(f"{r.query}: {r.engine} uses {r.uses_index or 'no index (sequential scan)'}; "
+                         f"predicted {r.predicted or 'no index'} ({verdict})\n")
+        for line in r.plan.splitlines():
+            sys.stdout.write(f"    {line}\n")
+    return 0
+
+
 def cmd_rules(args: argparse.Namespace) -> int:
     if args.rule:
         rule = RULES.get(args.rule)
@@ -236,6 +259,12 @@ def build_parser() -> argparse.ArgumentParser:
     normalize.add_argument("--to", choices=("3nf", "bcnf"), default="3nf")
     normalize.add_argument("--write", action="store_true", help="rewrite FILE instead of printing the result")
     normalize.set_defaults(func=cmd_normalize)
+
+    explain = sub.add_parser("explain", help="run the declared queries' plans on a real engine with synthetic data")
+    explain.add_argument("file", metavar="FILE")
+    explain.add_argument("--engine", choices=("sqlite", "postgresql"), default="sqlite")
+    explain.add_argument("--format", choices=("text", "json"), default="text")
+    explain.set_defaults(func=cmd_explain)
 
     rules = sub.add_parser("rules", help="list the rules, or show one rule's documentation")
     rules.add_argument("rule", nargs="?")

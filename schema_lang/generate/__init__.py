@@ -1,0 +1,1 @@
+"""Generators: SQL and documents from a schema."""

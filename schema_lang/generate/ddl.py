@@ -1,0 +1,217 @@
+"""CREATE statements for a schema, per dialect.
+
+Differences between dialects come from the dialect's data (type templates,
+quoting, reserved words, what it supports); this module only orders and
+assembles statements.  Tables are created parents first; a foreign key that
+closes a cycle is added by ALTER TABLE once both tables exist (SQLite, which
+cannot add constraints later, keeps it inline: it checks foreign keys lazily).
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+
+from ..dialects import Dialect
+from ..model import Column, ForeignKey, Index, Schema, Table
+from ..types import ColumnType
+
+_PLAIN_IDENTIFIER = re.compile(r"[a-z_][a-z0-9_$]*")
+
+
+def quote(dialect: Dialect, name: str) -> str:
+    """Quotes an identifier exactly when it needs it: reserved, mixed case, spaces, symbols."""
+    if _PLAIN_IDENTIFIER.fullmatch(name) and not dialect.is_reserved(name):
+        return name
+    return dialect.quote(name)
+
+
+def _short(name: str, dialect: Dialect) -> str:
+    """A generated name within the dialect's limit (a hash keeps truncated names apart)."""
+    limit = dialect.identifier_limit
+    if limit is None or len(name.encode()) <= limit:
+        return name
+    digest = hashlib.sha1(name.encode()).hexdigest()[:8]
+    return name[: limit - 9] + "_" + digest
+
+
+def index_name(table: Table, index: Index, dialect: Dialect) -> str:
+    if index.name:
+        return index.name
+    cols = "_".join(re.sub(r"\W+", "_", c.name).strip("_") for c in index.columns)
+    return _short(f"idx_{table.name}_{cols}", dialect)
+
+
+def unique_name(table: Table, columns: list[str], dialect: Dialect) -> str:
+    return _short(f"uq_{table.name}_{'_'.join(columns)}", dialect)
+
+
+def primary_key_name(table: Table, dialect: Dialect) -> str:
+    return _short(f"{table.name}_pkey", dialect)
+
+
+def column_type_sql(ctype: ColumnType, dialect: Dialect, schema: Schema) -> str:
+    mapping = dialect.types[ctype.base]
+    if ctype.base == "array":
+        if dialect.arrays:
+            return column_type_sql(ctype.element, dialect, schema) + "[]"
+        return mapping.sql
+    if ctype.base == "enum":
+        values = ctype.enum_values or tuple(schema.enums[ctype.enum_name].values)
+        if dialect.native_enums and ctype.enum_name:
+            return quote(dialect, ctype.enum_name)
+        return mapping.sql.format(values=", ".join(_string(v) for v in values), name=ctype.enum_name or "")
+    p = ctype.params
+    if ctype.base == "decimal":
+        return mapping.sql.format(p=p[0] if p else 18, s=p[1] if len(p) > 1 else 0) if "{" in mapping.sql else mapping.sql
+    if ctype.base in ("char", "varchar"):
+        default_length = 1 if ctype.base == "char" else 255
+        return mapping.sql.format(n=p[0] if p else default_length) if "{" in mapping.sql else mapping.sql
+    if ctype.base in ("time", "timestamp", "timestamptz") and p and dialect.name == "postgresql":
+        return f"{mapping.sql}({p[0]})"
+    return mapping.sql
+
+
+def _string(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _default_sql(column: Column, dialect: Dialect) -> str | None:
+    default = column.default
+    if default is None:
+        return None
+    if dialect.name == "sqlite" and re.fullmatch(r"(?i)now\(\)|current_timestamp", default.strip()):
+        return "CURRENT_TIMESTAMP"
+    if dialect.name == "sqlite" and "::" in default:
+        default = default.split("::", 1)[0]
+    if dialect.name == "sqlite" and not re.fullmatch(r"'.*'|-?[\d.]+|null|true|false|current_\w+", default.strip(), re.I | re.S):
+        return f"({default})"
+    return default
+
+
+@dataclass(slots=True)
+class DDL:
+    statements: list[str]
+    notes: list[str]
+
+    def script(self) -> str:
+        return "".join(s.rstrip(";") + ";\n\n" for s in self.statements)
+
+
+def _ordered(schema: Schema) -> tuple[list[Table], set[int]]:
+    """Tables parents first; returns the order and the ids of foreign keys that close a cycle."""
+    order: list[Table] = []
+    state: dict[str, int] = {}
+    deferred: set[int] = set()
+
+    def visit(table: Table) -> None:
+        state[table.name] = 1
+        for fk in table.foreign_keys:
+            target = schema.tables.get(fk.table)
+            if target is None or target is table:
+                continue
+            if state.get(target.name) == 1:
+                deferred.add(id(fk))
+            elif target.name not in state:
+                visit(target)
+        state[table.name] = 2
+        order.append(table)
+
+    for table in schema.tables.values():
+        if table.name not in state:
+            visit(table)
+    return order, deferred
+
+
+def _fk_sql(fk: ForeignKey, schema: Schema, dialect: Dialect) -> str:
+    target = schema.tables[fk.table]
+    columns = fk.target_columns or target.primary_key
+    q = lambda n: quote(dialect, n)  # noqa: E731
+    sql = (f"FOREIGN KEY ({', '.join(q(c) for c in fk.columns)}) REFERENCES {q(fk.table)} "
+           f"({', '.join(q(c) for c in columns)})")
+    if fk.on_delete:
+        sql += f" ON DELETE {fk.on_delete.upper()}"
+    if fk.on_update:
+        sql += f" ON UPDATE {fk.on_update.upper()}"
+    return sql
+
+
+def generate(schema: Schema, dialect: Dialect | None = None, with_checks: bool = True) -> DDL:
+    dialect = dialect or schema.dialect
+    q = lambda n: quote(dialect, n)  # noqa: E731
+    statements: list[str] = []
+    notes: list[str] = []
+    if dialect.native_enums:
+        for enum in schema.enums.values():
+            statements.append(f"CREATE TYPE {q(enum.name)} AS ENUM ({', '.join(_string(v) for v in enum.values)})")
+    order, deferred = _ordered(schema)
+    after: list[str] = []
+    for table in order:
+        lines = []
+        rowid_pk = (dialect.name == "sqlite" and len(table.primary_key) == 1
+                    and table.columns.get(table.primary_key[0]) is not None
+                    and table.columns[table.primary_key[0]].type is not None
+                    and table.columns[table.primary_key[0]].type.base in ("smallint", "int", "bigint"))
+        for column in table.columns.values():
+            if column.type is None:
+                continue
+            if rowid_pk and column.name == table.primary_key[0]:
+                # SQLite's rowid: the fast key, and what identity means there
+                lines.append(f"{q(column.name)} INTEGER PRIMARY KEY")
+                continue
+            parts = [q(column.name), column_type_sql(column.type, dialect, schema)]
+            if column.identity:
+                parts.append({"postgresql": "GENERATED BY DEFAULT AS IDENTITY", "mysql": "AUTO_INCREMENT"}.get(
+                    dialect.name, ""))
+            if not column.nullable:
+                parts.append("NOT NULL")
+            default = _default_sql(column, dialect)
+            if default is not None and not column.identity:
+                parts.append(f"DEFAULT {default}")
+            if column.type.base == "enum" and not dialect.native_enums and dialect.name == "sqlite":
+                values = column.type.enum_values or tuple(schema.enums[column.type.enum_name].values)
+                parts.append(f"CHECK ({q(column.name)} IN ({', '.join(_string(v) for v in values)}))")
+            if with_checks and column.check:
+                parts.append(f"CHECK ({column.check})")
+            lines.append(" ".join(p for p in parts if p))
+        if table.primary_key and not rowid_pk:
+            lines.append(f"CONSTRAINT {q(primary_key_name(table, dialect))} PRIMARY KEY "
+                         f"({', '.join(q(c) for c in table.primary_key)})")
+        if dialect.name != "sqlite":
+            for unique in table.uniques:
+                lines.append(f"CONSTRAINT {q(unique_name(table, unique.columns, dialect))} UNIQUE "
+                             f"({', '.join(q(c) for c in unique.columns)})")
+        if with_checks:
+            for check, _ in table.checks:
+                lines.append(f"CHECK ({check})")
+        for fk in table.foreign_keys:
+            if fk.table not in schema.tables:
+                continue
+            if id(fk) in deferred and dialect.name != "sqlite":
+                after.append(f"ALTER TABLE {q(table.name)} ADD {_fk_sql(fk, schema, dialect)}")
+            else:
+                lines.append(_fk_sql(fk, schema, dialect))
+        statements.append(f"CREATE TABLE {q(table.name)} (\n  " + ",\n  ".join(lines) + "\n)")
+        if dialect.name == "sqlite":
+            # named unique indexes, so plans and messages name them as the schema does
+            for unique in table.uniques:
+                statements.append(f"CREATE UNIQUE INDEX {q(unique_name(table, unique.columns, dialect))} ON "
+                                  f"{q(table.name)} ({', '.join(q(c) for c in unique.columns)})")
+        for index in table.indexes:
+            statements.append(_index_sql(table, index, dialect))
+    statements.extend(after)
+    return DDL(statements, notes)
+
+
+def _index_sql(table: Table, index: Index, dialect: Dialect) -> str:
+    q = lambda n: quote(dialect, n)  # noqa: E731
+    columns = ", ".join((f"({c.name})" if c.expression else q(c.name)) + (" DESC" if c.descending else "")
+                        for c in index.columns)
+    unique = "UNIQUE " if index.unique else ""
+    using = f" USING {index.using.upper()}" if index.using and index.using != "btree" and dialect.name == "postgresql" else ""
+    sql = f"CREATE {unique}INDEX {q(index_name(table, index, dialect))} ON {q(table.name)}{using} ({columns})"
+    if index.include and dialect.name == "postgresql":
+        sql += f" INCLUDE ({', '.join(q(n) for n, _ in index.include)})"
+    if index.where and dialect.name in ("postgresql", "sqlite"):
+        sql += f" WHERE {index.where}"
+    return sql

@@ -210,6 +210,12 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
 
 def cmd_rules(args: argparse.Namespace) -> int:
+    from .rules import all_rules, index_markdown
+
+    all_rules()
+    if args.markdown:
+        sys.stdout.write(index_markdown())
+        return 0
     if args.rule:
         rule = RULES.get(args.rule)
         if rule is None:
@@ -268,6 +274,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     rules = sub.add_parser("rules", help="list the rules, or show one rule's documentation")
     rules.add_argument("rule", nargs="?")
+    rules.add_argument("--markdown", action="store_true", help="print the index of rules as Markdown (docs/rules.md)")
     rules.set_defaults(func=cmd_rules)
 
     schema = sub.add_parser("json-schema", help="print the JSON Schema of the file format")

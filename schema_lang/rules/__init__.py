@@ -74,3 +74,30 @@ def register(*rules: Rule) -> None:
 
 def get_rule(rule_id: str) -> Rule | None:
     return RULES.get(rule_id)
+
+
+INDEX_HEADER = """# Rules
+
+Every diagnostic schema-lang reports comes from one of these rules. A rule's id (`family/name`) is stable:
+use it in a file's `rules:` mapping, in `# schema-lang: ignore[...]` comments, in the editor's
+`schemaLang.rules` setting, and to match results in CI (`schema-lang check --format json` or
+`--format sarif`). `schema-lang rules` prints this list, and `schema-lang rules <id>` prints a rule's
+documentation.
+
+| Rule | Default severity | Reports |
+|---|---|---|
+"""
+
+
+def all_rules() -> dict[str, Rule]:
+    """Every rule, including those the analysis modules register when imported."""
+    from .. import analysis  # noqa: F401
+
+    return RULES
+
+
+def index_markdown() -> str:
+    """docs/rules.md: the table of every rule with a link to its page."""
+    rows = [f"| [`{r.id}`](../schema_lang/rules/{r.id}.md) | {r.severity.value} | {r.title} |"
+            for r in all_rules().values()]
+    return INDEX_HEADER + "\n".join(rows) + "\n"

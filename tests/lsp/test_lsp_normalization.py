@@ -113,3 +113,33 @@ async def test_hover_on_a_table_shows_keys_and_normal_form(client):
     nothing = await asyncio.wait_for(client.text_document_hover_async(types.HoverParams(
         text_document=types.TextDocumentIdentifier(uri=uri), position=types.Position(0, 2))), 10)
     assert nothing is None
+
+
+INDEXED = """schema: shop
+tables:
+  orders:
+    columns:
+      id: bigint pk
+      user_id: bigint not null
+      placed_at: timestamptz not null
+queries:
+  recent:
+    sql: SELECT id FROM orders WHERE user_id = ? ORDER BY placed_at DESC LIMIT 10
+    frequency: 500/s
+"""
+
+
+async def test_add_index_quick_fix(client):
+    path = client.workspace / "idx.schema.yaml"
+    uri = path.as_uri()
+    diagnostics = await diagnostics_after(client, uri, lambda: open_document(client, path, INDEXED))
+    (missing,) = [d for d in diagnostics if d.code == "index/query-missing-index"]
+    assert "add index (user_id, placed_at desc) to orders" in missing.message and "(500/s)" in missing.message
+    actions = await asyncio.wait_for(client.text_document_code_action_async(types.CodeActionParams(
+        text_document=types.TextDocumentIdentifier(uri=uri), range=missing.range,
+        context=types.CodeActionContext(diagnostics=[missing]))), 10)
+    (add,) = [a for a in actions if a.title.startswith("Add index")]
+    assert add.title == "Add index (user_id, placed_at desc) to orders"
+    out = apply_lsp_edits(INDEXED, add.edit.changes[uri], utf8(client))
+    assert "    indexes:\n      - (user_id, placed_at desc)\n" in out
+    assert [d for d in analyze(out).diagnostics if d.rule.startswith("index/")] == []

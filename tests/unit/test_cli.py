@@ -167,3 +167,15 @@ def test_ci_runs_the_readme_test_command():
     command = "pip install -e '.[test]' && python -m pytest"
     assert command in readme
     assert command in (ROOT / ".ci" / "run").read_text()
+
+
+def test_every_rule_has_a_page_and_docs_index_is_current():
+    from schema_lang.rules import all_rules, index_markdown
+
+    for rule in all_rules().values():
+        doc = rule.doc_path.read_text()
+        assert doc.startswith(f"# {rule.id}\n"), rule.id
+        for heading in ("## Why it matters", "## How to fix", "## How to suppress"):
+            assert heading in doc, (rule.id, heading)
+    # regenerate with: schema-lang rules --markdown > docs/rules.md
+    assert (ROOT / "docs" / "rules.md").read_text() == index_markdown()

@@ -278,7 +278,7 @@ def predicted_index(parsed: ParsedQuery, engine: str) -> tuple[str | None, str |
     eq, tail = driving.wanted(parsed.limit)
     if not eq and not tail:
         return driving.table.name, None
-    ix = serving_index(driving.table, eq, tail, driving.conjuncts)
+    ix = serving_index(driving.table, eq, tail, driving.conjuncts, frozenset(driving.null_tests))
     if ix is None:
         return driving.table.name, None
     return driving.table.name, sorted(_engine_index_names(driving.table, ix, engine))[0]

@@ -39,9 +39,8 @@ def _denormalized_fix(document: Document, d: Diagnostic) -> list[Fix]:
         return []
     from .refactor.text_edits import EditError, block_end, child_indent, column_of
 
-    root = parse_yaml(document.text).root
-    tables = root.get("tables") if isinstance(root, Mapping) else None
-    node = tables.get(d.table) if isinstance(tables, Mapping) else None
+    columns = list((d.data or {}).get("dependents") or [d.column])
+    tables, node = _table_node(document, d.table)
     if not isinstance(node, Mapping) or node.flow:
         return []
     text = document.text
@@ -50,18 +49,20 @@ def _denormalized_fix(document: Document, d: Diagnostic) -> list[Fix]:
     try:
         if isinstance(existing, Mapping) and existing.items and not existing.flow:
             at = block_end(text, existing)
-            edit = TextEdit(at, at, f"{' ' * child_indent(text, existing)}{d.column}: {reason}\n")
+            indent = child_indent(text, existing)
+            new = [c for c in columns if existing.get(c) is None]
+            edit = TextEdit(at, at, "".join(f"{' ' * indent}{c}: {reason}\n" for c in new))
         elif existing is None:
             indent = child_indent(text, node)
-            key_column = column_of(text, tables.key_node(d.table).start)
-            step = max(indent - key_column, 1)
+            step = max(indent - column_of(text, tables.key_node(d.table).start), 1)
             at = block_end(text, node)
-            edit = TextEdit(at, at, f"{' ' * indent}denormalized:\n{' ' * (indent + step)}{d.column}: {reason}\n")
+            edit = TextEdit(at, at, f"{' ' * indent}denormalized:\n"
+                            + "".join(f"{' ' * (indent + step)}{c}: {reason}\n" for c in columns))
         else:
             return []
     except EditError:
         return []
-    return [Fix(f"Keep {d.column} on purpose (record it under denormalized:)", (edit,))]
+    return [Fix(f"Keep {', '.join(columns)} on purpose (record it under denormalized:)", (edit,))]
 
 
 def _table_node(document: Document, name: str):

@@ -273,12 +273,19 @@ def _showing(fds: Sequence[FD], lhs: int, rhs: int) -> FD | None:
 # ---------------------------------------------------------------------------
 # decomposition
 
-def project(fds: Sequence[FD], attrs: int, limit: int = 16) -> list[FD]:
-    """Dependencies that hold on the projection onto `attrs` (exact for up to
-    `limit` attributes; past that, only those of the given set that fit)."""
+def project(fds: Sequence[FD], attrs: int, limit: int = 8) -> list[FD]:
+    """Dependencies that hold on the projection onto `attrs`.  Exact (every subset's
+    closure) for up to `limit` attributes; past that the closures of the given
+    determinants that lie inside `attrs`, which keeps wide tables fast."""
     attr_bits = list(bits(attrs))
     if len(attr_bits) > limit:
-        return [fd for fd in fds if fd.lhs & attrs == fd.lhs and fd.rhs & attrs]
+        out = []
+        for fd in fds:
+            if fd.lhs & attrs == fd.lhs:
+                rhs = closure(fd.lhs, fds) & attrs & ~fd.lhs
+                if rhs:
+                    out.append(FD(fd.lhs, rhs, "projected"))
+        return out
     out = []
     for size in range(1, len(attr_bits)):
         for combo in combinations(attr_bits, size):

@@ -53,7 +53,8 @@ class IndexLike:
     def label(self) -> str:
         cols = ", ".join(f"{c} desc" if d else c for c, d in self.columns)
         if self.source == "index":
-            return f"index {self.name} ({cols})" if self.name else f"index ({cols})"
+            kind = "unique index" if self.unique else "index"
+            return f"{kind} {self.name} ({cols})" if self.name else f"{kind} ({cols})"
         return f"{self.source} ({cols})"
 
 
@@ -112,8 +113,16 @@ def _states(condition: str, conjuncts) -> bool:
     return any(" ".join(c.lower().split()) == wanted for c in conjuncts)
 
 
-def serving_index(table: Table, eq: list[str], tail: list[tuple[str, bool]], conjuncts=()) -> IndexLike | None:
-    return next((ix for ix in indexes_of(table) if fits(ix, eq, tail, table, conjuncts)), None)
+def serving_index(table: Table, eq: list[str], tail: list[tuple[str, bool]], conjuncts=(),
+                  null_tests: frozenset[str] = frozenset()) -> IndexLike | None:
+    indexes = indexes_of(table)
+    exact = next((ix for ix in indexes if fits(ix, eq, tail, table, conjuncts)), None)
+    if exact is not None:
+        return exact
+    # equality on every column of a unique key finds one row, whatever else is asked
+    # (IS NULL excepted: NULLs repeat in a unique column)
+    return next((ix for ix in indexes if ix.unique and ix.partial is None and not ix.expression
+                 and ix.kind == "btree" and set(ix.names) <= set(eq) - null_tests), None)
 
 
 def check(schema: Schema, report: Reporter) -> None:
@@ -154,7 +163,7 @@ def _table_findings(schema: Schema, table: Table, report: Reporter) -> None:
         else:
             report("index/fk-missing-index",
                    f"{table.name}({cols}) references {fk.table} but no index starts with {cols}: deleting or "
-                   f"updating a {fk.table} row scans {table.name}, and joins from {fk.table} cannot seek; "
+                   f"updating a row of {fk.table} scans {table.name}, and joins from {fk.table} cannot seek; "
                    f"add index {_fmt([(c, False) for c in fk.columns])}",
                    fk.span, table.name, fk.columns[0] if fk.inline else None, data=data)
     secondary = [ix for ix in indexes if ix.source == "index"]
@@ -213,7 +222,7 @@ def _query_findings(schema: Schema, parsed: ParsedQuery, report: Reporter) -> No
         eq, tail = access.wanted(parsed.limit)
         if not eq and not tail:
             continue
-        if serving_index(access.table, eq, tail, access.conjuncts) is not None:
+        if serving_index(access.table, eq, tail, access.conjuncts, frozenset(access.null_tests)) is not None:
             continue
         columns = [(c, False) for c in eq] + tail
         if not eq and tail and all(d for _, d in tail):
@@ -221,7 +230,7 @@ def _query_findings(schema: Schema, parsed: ParsedQuery, report: Reporter) -> No
         frequency = f" ({query.frequency_text})" if query.frequency_text else ""
         lookup = " and ".join(filter(None, [
             f"equality on {', '.join(eq)}" if eq else "",
-            ("order " + ", ".join(f"{c} desc" if d else c for c, d in tail)) if tail and access.order_by
+            ("order " + ", ".join(f"{c} desc" if d else c for c, d in tail)) if tail and access.serves_order(parsed.limit)
             else (f"a range on {tail[0][0]}" if tail else "")]))
         report("index/query-missing-index",
                f"query '{query.name}'{frequency} reads {access.table.name} by {lookup}, and no index fits: "

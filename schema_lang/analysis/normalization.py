@@ -227,7 +227,9 @@ def _build(table: Table, copies: list[Copy]) -> TableNormalization:
                 ", ".join(n for n, _ in dependency.lhs) + " -> " + ", ".join(n for n, _ in dependency.rhs))
     for copy in copies:
         rhs = mask([copy.column])
-        if rhs is not None:
+        # a copy kept on purpose (a price at the time of purchase) does not follow its source:
+        # the inferred dependency does not hold
+        if rhs is not None and not table.columns[copy.column].denormalized:
             add(copy.fk.columns, rhs, "inferred", table.columns[copy.column].span,
                 f"{', '.join(copy.fk.columns)} -> {copy.column} (a copy of {copy.target_table}.{copy.target_column})")
     analysis = analyse(universe, fds)
@@ -259,13 +261,16 @@ def _findings(table: Table, data: TableNormalization, report: Reporter) -> None:
     if not analysis.keys.complete:
         report("normalization/key-search-bounded",
                f"table '{table.name}' has too many interdependent columns to list every candidate key; "
-               f"the normal form is judged from the keys found: "
-               + "; ".join("(" + _join(data.names(k)) + ")" for k in analysis.keys.keys),
+               f"the normal form is judged from the {len(analysis.keys.keys)} keys found, such as "
+               + "; ".join("(" + _join(data.names(k)) + ")" for k in analysis.keys.keys[:3]),
                table.span, table.name)
     explained: set[str] = set()  # columns a violation already speaks of
     if not analysis.violations and not data.copies:
         return
-    keys_text = " or ".join("(" + _join(sorted(data.names(k))) + ")" for k in analysis.keys.keys) or "none"
+    shown = sorted(sorted(data.names(k)) for k in analysis.keys.keys)[:5]
+    keys_text = " or ".join("(" + _join(k) + ")" for k in shown) or "none"
+    if len(analysis.keys.keys) > len(shown):
+        keys_text += f" and {len(analysis.keys.keys) - len(shown)} more"
     for violation in analysis.violations:
         dependents = [n for n in data.names(violation.rhs) if n not in denormalized]
         if not dependents:
@@ -295,7 +300,7 @@ def _findings(table: Table, data: TableNormalization, report: Reporter) -> None:
         else:
             report("normalization/bcnf-violation",
                    f"{lhs} determines {_join(dependents)} in '{table.name}' but is not a key "
-                   f"(keys: {keys_text}): 3NF but not BCNF{origin}",
+                   f"(keys: {keys_text}): BCNF{origin}",
                    span, table.name, dependents[0], data=fix_data)
     for copy in data.copies:
         column = columns[copy.column]

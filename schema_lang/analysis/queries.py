@@ -24,7 +24,12 @@ class Access:
     order_by: list[tuple[str, bool]] = field(default_factory=list)  # (column, descending)
     columns: set[str] = field(default_factory=set)  # every column the query reads from it
     conjuncts: list[str] = field(default_factory=list)  # predicate texts, for partial indexes
+    null_tests: list[str] = field(default_factory=list)  # columns compared with IS NULL
     driving: bool = False
+
+    def serves_order(self, limit: bool) -> bool:
+        """Whether the wanted index's tail is the sort order (else a range column)."""
+        return bool(self.order_by) and (limit or not self.ranges)
 
     def wanted(self, limit: bool) -> tuple[list[str], list[tuple[str, bool]]]:
         """The index this access wants: equality columns, then a sort order (when there is
@@ -122,8 +127,12 @@ class _Reader:
         statement = self.statement
         tables = [t for t in statement.find_all(exp.Table) if t.find_ancestor(exp.Select, exp.Update, exp.Delete)
                   is statement or isinstance(statement, (exp.Update, exp.Delete))]
+        with_ = statement.args.get("with_") or statement.args.get("with")
+        ctes = {cte.alias for cte in with_.expressions} if with_ is not None else set()
         for node in tables:
             name = node.name
+            if name in ctes and not node.db:
+                continue  # a WITH query's name, not a table
             table = self.schema.tables.get(name)
             if table is None:
                 suggestion = did_you_mean(name, self.schema.tables)
@@ -208,6 +217,10 @@ class _Reader:
 
     def predicate(self, conjunct: exp.Expression) -> None:
         text = conjunct.sql()
+        if conjunct.args.get("negate"):  # IS NOT NULL, NOT LIKE, NOT IN: no index seek
+            for column in conjunct.find_all(exp.Column):
+                self.resolve(column)
+            return
         if isinstance(conjunct, exp.EQ):
             left, right = self._column_access(conjunct.left), self._column_access(conjunct.right)
             if left and right:
@@ -232,6 +245,7 @@ class _Reader:
             side = self._column_access(conjunct.this)
             if side:
                 side[0].equality.append(side[1])
+                side[0].null_tests.append(side[1])
                 side[0].conjuncts.append(text)
             return
         if isinstance(conjunct, (exp.GT, exp.GTE, exp.LT, exp.LTE)):

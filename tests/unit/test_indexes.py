@@ -291,3 +291,20 @@ def test_example_is_clean_of_index_findings():
 
     text = (Path(__file__).resolve().parents[2] / "examples" / "shop.schema.yaml").read_text()
     assert [d for d in analyze(text).diagnostics if d.rule.startswith("index/")] == []
+
+
+@pytest.mark.parametrize("sql", [
+    "SELECT id FROM orders WHERE status IS NOT NULL",
+    "SELECT id FROM orders WHERE status NOT LIKE 'pa%'",
+    "WITH recent AS (SELECT id FROM orders WHERE id = 1) SELECT id FROM recent",
+    "SELECT o.id FROM orders o JOIN users u ON u.id = o.user_id WHERE u.id = 1 AND u.created_at > ?",
+])
+def test_no_index_wanted(sql):
+    text = schema(ORDERS, f"  q: {sql}\n")
+    assert [d.rule for d in analyze(text).diagnostics] == []
+
+
+def test_range_and_order_without_limit_is_described_as_a_range():
+    text = schema(ORDERS, "  q: SELECT id FROM orders WHERE total > 5 ORDER BY placed_at\n")
+    (hit,) = found(text, "index/query-missing-index")
+    assert "a range on total" in hit.message and "add index total" in hit.message

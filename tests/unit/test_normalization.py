@@ -295,3 +295,16 @@ def test_random_tables_decompose_into_the_target_form(text, target):
     for table in doc.schema.tables.values():
         assert normalization_of(doc.schema, table).normal_form in wanted, out
     assert {c for t in doc.schema.tables.values() for c in t.columns} == set(COLS)
+
+
+def test_wide_tables_decompose_quickly():
+    # projections are computed exactly only for narrow relations: a wide table must not
+    # make the editor's quick fix or the CLI enumerate every subset of its columns
+    columns = "".join(f"      attr_{chr(97 + i // 26)}{chr(97 + i % 26)}: int\n" for i in range(30))
+    text = (f"schema: s\ntables:\n  t:\n    columns:\n      id: bigint pk\n{columns}"
+            "    dependencies:\n      - attr_ab -> attr_ac, attr_ad\n")
+    for target in ("3nf", "bcnf"):
+        result = normalize(text, "t", target)
+        assert [p.name for p in result.pieces] == ["attr_abs"]
+        out = apply_edits(text, result.edits)
+        assert not [d for d in analyze(out).diagnostics if d.rule.startswith("normalization/")]

@@ -32,7 +32,7 @@ register(
     Rule("normalization/transitive-dependency", Severity.WARNING,
          "A non-key column that depends on another non-key column: 3NF"),
     Rule("normalization/bcnf-violation", Severity.INFO,
-         "A dependency whose determinant is not a key, in a table that is in 3NF: BCNF"),
+         "A dependency whose determinant is not a key and whose dependent is part of a key: BCNF"),
     Rule("normalization/key-search-bounded", Severity.INFO,
          "Too many dependencies to list every candidate key exhaustively"),
 )
@@ -373,8 +373,8 @@ def _multivalued(table: Table, report: Reporter) -> None:
         name = column.name.lower()
         if ctype.base == "array":
             report("normalization/multivalued-column",
-                   f"{table.name}.{column.name} is an array ({ctype}): its elements cannot be referenced, constrained "
-                   f"or indexed one by one; a child table with one row per value keeps 1NF",
+                   f"{table.name}.{column.name} is an array ({ctype}): its elements cannot be referenced by foreign "
+                   f"keys or constrained one by one; a child table with one row per value keeps 1NF",
                    column.type_span, table.name, column.name)
         elif ctype.base in TEXT_TYPES and (name in LIST_NAMES or name.endswith(LIST_SUFFIXES)):
             report("normalization/multivalued-column",

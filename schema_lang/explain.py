@@ -20,7 +20,7 @@ from functools import lru_cache
 import sqlglot
 from sqlglot import exp
 
-from .analysis.indexes import IndexLike, indexes_of, serving_index
+from .analysis.indexes import IndexLike, serving_index
 from .analysis.queries import ParsedQuery, parse_query
 from .dialects import get_dialect
 from .generate.ddl import generate, index_name, primary_key_name, quote, unique_name

@@ -216,11 +216,23 @@ class _Reader:
         return (access, node.name) if access is not None else None
 
     def predicate(self, conjunct: exp.Expression) -> None:
-        text = conjunct.sql()
-        if conjunct.args.get("negate"):  # IS NOT NULL, NOT LIKE, NOT IN: no index seek
+        """Notes what one AND-ed condition lets an index do."""
+        found = None if conjunct.args.get("negate") else self._indexable(conjunct)  # NOT ...: no seek
+        if found is None:
+            # nothing an index seeks on (OR, functions of columns, NOT ...); its columns are still read
             for column in conjunct.find_all(exp.Column):
                 self.resolve(column)
             return
+        kind, (access, name) = found
+        if kind == "join":
+            return
+        (access.ranges if kind == "range" else access.equality).append(name)
+        if isinstance(conjunct, exp.Is):
+            access.null_tests.append(name)
+        access.conjuncts.append(conjunct.sql())
+
+    def _indexable(self, conjunct: exp.Expression):
+        """("equality" | "range" | "join", (access, column)) for a condition an index can use."""
         if isinstance(conjunct, exp.EQ):
             left, right = self._column_access(conjunct.left), self._column_access(conjunct.right)
             if left and right:
@@ -228,50 +240,29 @@ class _Reader:
                 if left[0] is not right[0]:
                     for access, name in (left, right):
                         access.joined.append(name)
-                return
+                return "join", left
             side = left or right
             other = conjunct.right if left else conjunct.left
-            if side and _constant(other):
-                side[0].equality.append(side[1])
-                side[0].conjuncts.append(text)
-            return
-        if isinstance(conjunct, exp.In):
+            return ("equality", side) if side and _constant(other) else None
+        if isinstance(conjunct, exp.In) and not conjunct.args.get("query"):
             side = self._column_access(conjunct.this)
-            if side and not conjunct.args.get("query"):
-                side[0].equality.append(side[1])
-                side[0].conjuncts.append(text)
-            return
+            return ("equality", side) if side else None
         if isinstance(conjunct, exp.Is):
             side = self._column_access(conjunct.this)
-            if side:
-                side[0].equality.append(side[1])
-                side[0].null_tests.append(side[1])
-                side[0].conjuncts.append(text)
-            return
+            return ("equality", side) if side else None
         if isinstance(conjunct, (exp.GT, exp.GTE, exp.LT, exp.LTE)):
             left, right = self._column_access(conjunct.left), self._column_access(conjunct.right)
             side = left if left and _constant(conjunct.right) else right if right and _constant(conjunct.left) else None
-            if side:
-                side[0].ranges.append(side[1])
-                side[0].conjuncts.append(text)
-            return
+            return ("range", side) if side else None
         if isinstance(conjunct, exp.Between):
             side = self._column_access(conjunct.this)
-            if side:
-                side[0].ranges.append(side[1])
-                side[0].conjuncts.append(text)
-            return
+            return ("range", side) if side else None
         if isinstance(conjunct, exp.Like):
             side = self._column_access(conjunct.this)
             pattern = conjunct.expression
-            if side and isinstance(pattern, exp.Literal) and not pattern.this.startswith(("%", "_")):
-                side[0].ranges.append(side[1])
-                side[0].conjuncts.append(text)
-            return
-        # anything else (OR, functions of columns, NOT ...) needs no particular index; its columns
-        # are still read
-        for column in conjunct.find_all(exp.Column):
-            self.resolve(column)
+            prefix = isinstance(pattern, exp.Literal) and not pattern.this.startswith(("%", "_"))
+            return ("range", side) if side and prefix else None
+        return None
 
     def ordering(self, items: list[tuple[exp.Expression, bool]]) -> None:
         resolved = []

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..analysis.dependencies import FD, bits, candidate_keys, closure, decompose_bcnf, project, synthesize_3nf
+from ..analysis.dependencies import FD, candidate_keys, closure, decompose_bcnf, project, synthesize_3nf
 from ..analysis.normalization import TableNormalization, _plural, normalization_of
 from ..diagnostics import TextEdit
 from ..document import Document, analyze

@@ -8,7 +8,6 @@ from lsprotocol import types
 from conftest import diagnostics_after, open_document
 
 from schema_lang.document import analyze
-from schema_lang.refactor.text_edits import apply_edits
 
 TEXT = """schema: shop
 tables:

@@ -209,6 +209,23 @@ def cmd_explain(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_ddl(args: argparse.Namespace) -> int:
+    from .dialects import get_dialect
+    from .generate.ddl import generate
+
+    path, text = _single_file(args.file)
+    document = analyze(text, Options(dialect=args.dialect))
+    errors = [d for d in document.diagnostics if d.severity is Severity.ERROR]
+    if errors:
+        raise UsageError(f"{path}: {len(errors)} error(s); `schema-lang check {path}` lists them")
+    script = generate(document.schema, get_dialect(args.dialect or document.schema.dialect.name)).script()
+    if args.output:
+        Path(args.output).write_text(script, encoding="utf-8")
+    else:
+        sys.stdout.write(script)
+    return 0
+
+
 def cmd_rules(args: argparse.Namespace) -> int:
     from .rules import all_rules, index_markdown
 
@@ -265,6 +282,12 @@ def build_parser() -> argparse.ArgumentParser:
     normalize.add_argument("--to", choices=("3nf", "bcnf"), default="3nf")
     normalize.add_argument("--write", action="store_true", help="rewrite FILE instead of printing the result")
     normalize.set_defaults(func=cmd_normalize)
+
+    ddl = sub.add_parser("ddl", help="CREATE statements for the schema")
+    ddl.add_argument("file", metavar="FILE")
+    ddl.add_argument("--dialect", choices=DIALECT_NAMES, help="target dialect (default: the file's)")
+    ddl.add_argument("-o", "--output", metavar="OUT", help="write the script to OUT")
+    ddl.set_defaults(func=cmd_ddl)
 
     explain = sub.add_parser("explain", help="run the declared queries' plans on a real engine with synthetic data")
     explain.add_argument("file", metavar="FILE")

@@ -217,7 +217,11 @@ class Generator:
 
 def bind(schema: Schema, parsed: ParsedQuery, generator: Generator, engine_dialect: str) -> str:
     """The query with its placeholders replaced by values taken from the generated rows."""
-    statement = sqlglot.parse_one(parsed.query.sql, read=schema.dialect.sqlglot_name or None)
+    from .analysis.queries import _portable_parameters
+
+    read = schema.dialect.sqlglot_name or None
+    statement = sqlglot.parse_one(parsed.query.sql if read == "postgres" else _portable_parameters(parsed.query.sql),
+                                  read=read)
     aliases = {a.alias: a.table for a in parsed.accesses}
 
     def sample(column: exp.Column | None):

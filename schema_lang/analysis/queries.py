@@ -3,6 +3,7 @@ what an index can serve — per table, the columns compared for equality, the ra
 column, the sort order and the columns read."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import sqlglot
@@ -77,11 +78,20 @@ def _constant(node: exp.Expression) -> bool:
     return not any(True for _ in node.find_all(exp.Column)) and not node.find(exp.Select)
 
 
+_NUMBERED_PARAMETER = re.compile(r"\$\d+")
+
+
+def _portable_parameters(sql: str) -> str:
+    """`$1` read by every dialect: replaced by `?` padded to the same length, so offsets hold."""
+    return _NUMBERED_PARAMETER.sub(lambda m: "?" + " " * (len(m.group(0)) - 1), sql)
+
+
 def parse_query(schema: Schema, query: Query) -> ParsedQuery:
     dialect = schema.dialect.sqlglot_name or None
     problems: list[tuple[str, str, Span, tuple]] = []
     try:
-        statements = [s for s in sqlglot.parse(query.sql, read=dialect) if s is not None]
+        sql = query.sql if dialect == "postgres" else _portable_parameters(query.sql)
+        statements = [s for s in sqlglot.parse(sql, read=dialect) if s is not None]
     except sqlglot.errors.ParseError as exc:
         err = exc.errors[0] if exc.errors else {}
         start = _error_offset(query.sql, err)

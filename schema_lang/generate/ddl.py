@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import re
+
+import sqlglot
 from dataclasses import dataclass
 
 from ..dialects import Dialect
@@ -58,8 +60,9 @@ def column_type_sql(ctype: ColumnType, dialect: Dialect, schema: Schema) -> str:
         return mapping.sql
     if ctype.base == "enum":
         values = ctype.enum_values or tuple(schema.enums[ctype.enum_name].values)
-        if dialect.native_enums and ctype.enum_name:
-            return quote(dialect, ctype.enum_name)
+        if dialect.native_enums:
+            # a named enum is a type; an inline one is text with a CHECK (see generate)
+            return quote(dialect, ctype.enum_name) if ctype.enum_name else "TEXT"
         return mapping.sql.format(values=", ".join(_string(v) for v in values), name=ctype.enum_name or "")
     p = ctype.params
     if ctype.base == "decimal":
@@ -70,6 +73,27 @@ def column_type_sql(ctype: ColumnType, dialect: Dialect, schema: Schema) -> str:
     if ctype.base in ("time", "timestamp", "timestamptz") and p and dialect.name == "postgresql":
         return f"{mapping.sql}({p[0]})"
     return mapping.sql
+
+
+# operators a dialect cannot evaluate in a CHECK: the constraint is left out with a note
+_UNSUPPORTED_IN_CHECKS = {"sqlite": ("RegexpLike",), "mysql": ()}
+
+
+def _check_sql(check: str, schema: Schema, dialect: Dialect, where: str, notes: list[str]) -> str | None:
+    """A CHECK expression written for the file's dialect, in the target dialect's SQL."""
+    source = schema.dialect.sqlglot_name or None
+    if source == dialect.sqlglot_name:
+        return check
+    try:
+        tree = sqlglot.parse_one(check, read=source)
+    except sqlglot.errors.SqlglotError:
+        notes.append(f"CHECK on {where} left out: it could not be read ({check})")
+        return None
+    unsupported = _UNSUPPORTED_IN_CHECKS.get(dialect.name, ())
+    if any(type(node).__name__ in unsupported for node in tree.walk()):
+        notes.append(f"CHECK on {where} left out: {dialect.display_name} cannot evaluate ({check})")
+        return None
+    return tree.sql(dialect=dialect.sqlglot_name)
 
 
 def _string(value: str) -> str:
@@ -95,7 +119,8 @@ class DDL:
     notes: list[str]
 
     def script(self) -> str:
-        return "".join(s.rstrip(";") + ";\n\n" for s in self.statements)
+        header = "".join(f"-- note: {n}\n" for n in self.notes) + ("\n" if self.notes else "")
+        return header + "".join(s.rstrip(";") + ";\n\n" for s in self.statements)
 
 
 def _ordered(schema: Schema) -> tuple[list[Table], set[int]]:
@@ -168,11 +193,14 @@ def generate(schema: Schema, dialect: Dialect | None = None, with_checks: bool =
             default = _default_sql(column, dialect)
             if default is not None and not column.identity:
                 parts.append(f"DEFAULT {default}")
-            if column.type.base == "enum" and not dialect.native_enums and dialect.name == "sqlite":
+            inline_enum = column.type.base == "enum" and not column.type.enum_name and dialect.native_enums
+            if inline_enum or (column.type.base == "enum" and not dialect.native_enums and dialect.name == "sqlite"):
                 values = column.type.enum_values or tuple(schema.enums[column.type.enum_name].values)
                 parts.append(f"CHECK ({q(column.name)} IN ({', '.join(_string(v) for v in values)}))")
             if with_checks and column.check:
-                parts.append(f"CHECK ({column.check})")
+                check = _check_sql(column.check, schema, dialect, f"{table.name}.{column.name}", notes)
+                if check:
+                    parts.append(f"CHECK ({check})")
             lines.append(" ".join(p for p in parts if p))
         if table.primary_key and not rowid_pk:
             lines.append(f"CONSTRAINT {q(primary_key_name(table, dialect))} PRIMARY KEY "
@@ -183,7 +211,9 @@ def generate(schema: Schema, dialect: Dialect | None = None, with_checks: bool =
                              f"({', '.join(q(c) for c in unique.columns)})")
         if with_checks:
             for check, _ in table.checks:
-                lines.append(f"CHECK ({check})")
+                translated = _check_sql(check, schema, dialect, table.name, notes)
+                if translated:
+                    lines.append(f"CHECK ({translated})")
         for fk in table.foreign_keys:
             if fk.table not in schema.tables:
                 continue

@@ -1,0 +1,147 @@
+"""Generated DDL executed on real engines (SQLite, PostgreSQL); the catalog is checked afterwards."""
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from schema_lang.dialects import get_dialect
+from schema_lang.document import analyze
+from schema_lang.generate.ddl import generate
+
+ROOT = Path(__file__).resolve().parents[2]
+SHOP = (ROOT / "examples" / "shop.schema.yaml").read_text()
+
+AWKWARD = """\
+schema: awkward
+enums:
+  mood: [happy, "so-so", sad]
+tables:
+  user:                       # a reserved word in PostgreSQL
+    columns:
+      id: bigint pk identity
+      "Display Name": varchar(50) not null       # mixed case and a space
+      manager_id: bigint references user on delete set null   # self-reference
+      mood: mood not null default 'happy'
+      team_id: int
+  team:
+    columns:
+      id: int pk
+      lead_id: bigint references user               # a cycle with user.team_id
+  membership:
+    primary_key: [team_id, user_id]
+    columns:
+      team_id: int references team on delete cascade
+      user_id: bigint references user on delete cascade
+      since: date not null
+  grant_log:
+    columns:
+      id: bigint pk identity
+      team_id: int not null
+      user_id: bigint not null
+      note: text
+      at: timestamptz not null default now()
+      amount: decimal(12,2) check (amount >= 0)
+      flag: boolean not null default false
+      tags: text[]
+      payload: jsonb
+      token: uuid
+      blob: bytes
+      wait: interval
+      at_time: time
+      small: smallint
+      ratio: real
+      precise: double
+      code: char(3)
+      kind: enum(a, b)
+    foreign_keys:
+      - {columns: [team_id, user_id], references: "membership(team_id, user_id)", on_delete: cascade}
+    indexes:
+      - (team_id, user_id)
+      - {columns: [at], where: "note IS NOT NULL", name: idx_grant_log_noted}
+      - {columns: [team_id], include: [amount]}
+"""
+
+
+def catalog_sqlite(script: str) -> dict:
+    connection = sqlite3.connect(":memory:")
+    connection.execute("PRAGMA foreign_keys = ON")
+    connection.executescript(script)
+    tables = [r[0] for r in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    out = {}
+    for table in tables:
+        columns = [r[1] for r in connection.execute(f'PRAGMA table_info("{table}")')]
+        fks = sorted((r[2], r[3], r[4]) for r in connection.execute(f'PRAGMA foreign_key_list("{table}")'))
+        indexes = sorted(r[1] for r in connection.execute(f'PRAGMA index_list("{table}")'))
+        out[table] = {"columns": columns, "fks": fks, "indexes": indexes}
+    return out
+
+
+def catalog_postgres(uri: str, script: str) -> dict:
+    import uuid
+
+    import psycopg
+
+    name = f"ddl_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(uri, autocommit=True) as admin:
+        admin.execute(f"CREATE DATABASE {name}")
+        info = admin.info
+        try:
+            with psycopg.connect(host=info.host, port=info.port, user=info.user, dbname=name,
+                                 autocommit=True) as c:
+                for statement in script.split(";\n\n"):
+                    if statement.strip():
+                        c.execute(statement)
+                out = {}
+                tables = [r[0] for r in c.execute(
+                    "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'")]
+                for table in tables:
+                    columns = [r[0] for r in c.execute(
+                        "SELECT column_name FROM information_schema.columns WHERE table_name = %s "
+                        "ORDER BY ordinal_position", (table,))]
+                    fks = sorted(r[0] for r in c.execute(
+                        "SELECT confrelid::regclass::text FROM pg_constraint WHERE contype = 'f' "
+                        "AND conrelid = %s::regclass", (f'"{table}"',)))
+                    indexes = sorted(r[0] for r in c.execute(
+                        "SELECT indexname FROM pg_indexes WHERE tablename = %s", (table,)))
+                    out[table] = {"columns": columns, "fks": fks, "indexes": indexes}
+                return out
+        finally:
+            admin.execute(f"DROP DATABASE {name}")
+
+
+@pytest.mark.parametrize("text", [SHOP, AWKWARD], ids=["shop", "awkward"])
+def test_sqlite_executes_the_ddl(text):
+    schema = analyze(text).schema
+    catalog = catalog_sqlite(generate(schema, get_dialect("sqlite")).script())
+    assert set(catalog) == set(schema.tables)
+    for name, table in schema.tables.items():
+        assert catalog[name]["columns"] == list(table.columns)
+        assert len(catalog[name]["fks"]) == sum(len(fk.columns) for fk in table.foreign_keys)
+        for index in table.indexes:
+            assert (index.name or "").lower() in {i.lower() for i in catalog[name]["indexes"]} or not index.name
+
+
+@pytest.mark.parametrize("text", [SHOP, AWKWARD], ids=["shop", "awkward"])
+def test_postgresql_executes_the_ddl(text, postgres_uri):
+    schema = analyze(text).schema
+    catalog = catalog_postgres(postgres_uri, generate(schema, get_dialect("postgresql")).script())
+    assert set(catalog) == set(schema.tables)
+    for name, table in schema.tables.items():
+        assert catalog[name]["columns"] == list(table.columns)
+        assert len(catalog[name]["fks"]) == len([fk for fk in table.foreign_keys if fk.table in schema.tables])
+        # primary key, unique constraints and every declared index exist under their names
+        assert len(catalog[name]["indexes"]) == bool(table.primary_key) + len(table.uniques) + len(table.indexes)
+
+
+def test_ddl_command(tmp_path, capsys):
+    from schema_lang.cli import main
+
+    out = tmp_path / "shop.sql"
+    assert main(["ddl", str(ROOT / "examples" / "shop.schema.yaml"), "--dialect", "sqlite", "-o", str(out)]) == 0
+    assert "CREATE TABLE users" in out.read_text()
+    broken = tmp_path / "b.schema.yaml"
+    broken.write_text(SHOP.replace("references users on delete cascade", "references usrs on delete cascade"))
+    assert main(["ddl", str(broken)]) == 2
+    assert "error" in capsys.readouterr().err

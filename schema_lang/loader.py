@@ -475,7 +475,8 @@ class Resolver:
         """Resolves everything but the tables (see `resolve_table_entry`)."""
         spec = self.spec
         dialect = get_dialect(self.dialect_override or spec.dialect)
-        schema = Schema(name=spec.schema_, dialect=dialect, description=spec.description)
+        schema = Schema(name=spec.schema_, dialect=dialect, description=spec.description,
+                        written_in=get_dialect(spec.dialect))
         schema.enums = self.resolve_enums()
         schema.context = self.resolve_context()
         schema.queries = self.resolve_queries()

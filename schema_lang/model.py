@@ -183,7 +183,7 @@ class Context:
 @dataclass(slots=True, eq=False)
 class Schema:
     name: str
-    dialect: Dialect
+    dialect: Dialect  # the target (the file's `dialect:`, or the override asked for)
     description: str | None = None
     context: Context = field(default_factory=Context)
     enums: dict[str, Enum] = field(default_factory=dict)
@@ -194,3 +194,9 @@ class Schema:
     rule_level_spans: dict[str, Span] = field(default_factory=dict)
     # a YAML syntax error cut part of the file away: checks across the whole schema hold back
     incomplete: bool = False
+    # the dialect the file's SQL fragments (defaults, checks, queries) are written in
+    written_in: Dialect | None = None
+
+    @property
+    def source_dialect(self) -> Dialect:
+        return self.written_in or self.dialect

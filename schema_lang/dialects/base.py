@@ -36,6 +36,16 @@ class Dialect:
     arrays: bool = False
     notes: dict[str, str] = field(default_factory=dict)
     identifier_quote: str = '"'
+    partial_indexes: bool = True
+    include_columns: bool = False
+    # index methods the engine has (others are left out of the DDL with a note)
+    index_methods: frozenset[str] = frozenset({"btree"})
+    # column types an index can only hold a prefix of (MySQL's TEXT and BLOB)
+    prefix_indexed_types: frozenset[str] = frozenset()
+    # how CURRENT_TIMESTAMP is written as a column default, per type
+    now_default: str = "now()"
+    # write regular-expression matches as `x REGEXP 'p'` (MariaDB has no REGEXP_LIKE in CHECKs)
+    regexp_operator: bool = False
     sqlglot_name: str = ""  # the dialect's name in sqlglot
 
     def quote(self, name: str) -> str:

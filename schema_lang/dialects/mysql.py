@@ -69,4 +69,9 @@ DIALECT = Dialect(
     native_enums=False,
     arrays=False,
     identifier_quote="`",
+    partial_indexes=False,
+    index_methods=frozenset({"btree", "hash", "fulltext"}),
+    prefix_indexed_types=frozenset({"text", "bytes", "json", "jsonb", "array"}),
+    now_default="CURRENT_TIMESTAMP(6)",
+    regexp_operator=True,
 )

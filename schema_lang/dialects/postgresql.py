@@ -48,4 +48,6 @@ DIALECT = Dialect(
     indexes_foreign_keys=False,
     native_enums=True,
     arrays=True,
+    include_columns=True,
+    index_methods=frozenset({"btree", "hash", "gin", "gist", "brin"}),
 )

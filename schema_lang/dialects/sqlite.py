@@ -49,4 +49,5 @@ DIALECT = Dialect(
     indexes_foreign_keys=False,
     native_enums=False,
     arrays=False,
+    now_default="CURRENT_TIMESTAMP",
 )

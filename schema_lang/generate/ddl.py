@@ -12,6 +12,7 @@ import hashlib
 import re
 
 import sqlglot
+from sqlglot import exp
 from dataclasses import dataclass
 
 from ..dialects import Dialect
@@ -81,7 +82,7 @@ _UNSUPPORTED_IN_CHECKS = {"sqlite": ("RegexpLike",), "mysql": ()}
 
 def _check_sql(check: str, schema: Schema, dialect: Dialect, where: str, notes: list[str]) -> str | None:
     """A CHECK expression written for the file's dialect, in the target dialect's SQL."""
-    source = schema.dialect.sqlglot_name or None
+    source = schema.source_dialect.sqlglot_name or None
     if source == dialect.sqlglot_name:
         return check
     try:
@@ -93,6 +94,11 @@ def _check_sql(check: str, schema: Schema, dialect: Dialect, where: str, notes: 
     if any(type(node).__name__ in unsupported for node in tree.walk()):
         notes.append(f"CHECK on {where} left out: {dialect.display_name} cannot evaluate ({check})")
         return None
+    if dialect.regexp_operator:
+        tree = tree.transform(lambda node: exp.Anonymous(this="__regexp__", expressions=[node.this, node.expression])
+                              if isinstance(node, exp.RegexpLike) else node)
+        sql = tree.sql(dialect=dialect.sqlglot_name)
+        return re.sub(r"__regexp__\((.+?), ('(?:[^']|'')*')\)", r"\1 REGEXP \2", sql, flags=re.I)
     return tree.sql(dialect=dialect.sqlglot_name)
 
 
@@ -100,17 +106,31 @@ def _string(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def _default_sql(column: Column, dialect: Dialect) -> str | None:
+_NOW = re.compile(r"(?i)now\(\)|current_timestamp(\(\))?|localtimestamp")
+
+
+def _default_sql(column: Column, dialect: Dialect, schema: Schema) -> str | None:
+    """A column default in the target dialect: translated from the file's dialect, the
+    current time spelled the target's way, expressions parenthesized where the engine asks."""
     default = column.default
     if default is None:
         return None
-    if dialect.name == "sqlite" and re.fullmatch(r"(?i)now\(\)|current_timestamp", default.strip()):
-        return "CURRENT_TIMESTAMP"
-    if dialect.name == "sqlite" and "::" in default:
-        default = default.split("::", 1)[0]
-    if dialect.name == "sqlite" and not re.fullmatch(r"'.*'|-?[\d.]+|null|true|false|current_\w+", default.strip(), re.I | re.S):
-        return f"({default})"
-    return default
+    text = default.strip()
+    if _NOW.fullmatch(text):
+        return dialect.now_default
+    source = schema.source_dialect.sqlglot_name
+    if source == dialect.sqlglot_name:
+        return text
+    try:
+        tree = sqlglot.parse_one(text, read=source)
+    except sqlglot.errors.SqlglotError:
+        return text
+    if isinstance(tree, exp.Cast) and isinstance(tree.this, exp.Literal):
+        tree = tree.this  # '{}'::jsonb: the engine converts the literal itself
+    sql = tree.sql(dialect=dialect.sqlglot_name)
+    simple = isinstance(tree, (exp.Literal, exp.Boolean, exp.Null)) or (
+        isinstance(tree, exp.Neg) and isinstance(tree.this, exp.Literal))
+    return sql if simple else f"({sql})"
 
 
 @dataclass(slots=True)
@@ -190,7 +210,7 @@ def generate(schema: Schema, dialect: Dialect | None = None, with_checks: bool =
                     dialect.name, ""))
             if not column.nullable:
                 parts.append("NOT NULL")
-            default = _default_sql(column, dialect)
+            default = _default_sql(column, dialect, schema)
             if default is not None and not column.identity:
                 parts.append(f"DEFAULT {default}")
             inline_enum = column.type.base == "enum" and not column.type.enum_name and dialect.native_enums
@@ -228,20 +248,47 @@ def generate(schema: Schema, dialect: Dialect | None = None, with_checks: bool =
                 statements.append(f"CREATE UNIQUE INDEX {q(unique_name(table, unique.columns, dialect))} ON "
                                   f"{q(table.name)} ({', '.join(q(c) for c in unique.columns)})")
         for index in table.indexes:
-            statements.append(_index_sql(table, index, dialect))
+            sql = _index_sql(table, index, dialect, schema, notes)
+            if sql:
+                statements.append(sql)
     statements.extend(after)
     return DDL(statements, notes)
 
 
-def _index_sql(table: Table, index: Index, dialect: Dialect) -> str:
+def _index_sql(table: Table, index: Index, dialect: Dialect, schema: Schema, notes: list[str]) -> str | None:
     q = lambda n: quote(dialect, n)  # noqa: E731
-    columns = ", ".join((f"({c.name})" if c.expression else q(c.name)) + (" DESC" if c.descending else "")
-                        for c in index.columns)
-    unique = "UNIQUE " if index.unique else ""
-    using = f" USING {index.using.upper()}" if index.using and index.using != "btree" and dialect.name == "postgresql" else ""
-    sql = f"CREATE {unique}INDEX {q(index_name(table, index, dialect))} ON {q(table.name)}{using} ({columns})"
-    if index.include and dialect.name == "postgresql":
+    name = index_name(table, index, dialect)
+    method = index.using or "btree"
+    if method not in dialect.index_methods:
+        notes.append(f"index {name} on {table.name} left out: {dialect.display_name} has no {method} indexes")
+        return None
+    if index.where and not dialect.partial_indexes:
+        if index.unique:
+            notes.append(f"unique index {name} on {table.name} left out: {dialect.display_name} has no partial "
+                         f"indexes, and without its WHERE it would forbid rows the schema allows")
+            return None
+        notes.append(f"index {name} on {table.name} covers every row: {dialect.display_name} has no partial "
+                     f"indexes (WHERE {index.where})")
+    if index.include and not dialect.include_columns:
+        notes.append(f"index {name} on {table.name}: {dialect.display_name} has no INCLUDE; "
+                     f"{', '.join(n for n, _ in index.include)} not covered")
+    parts = []
+    for c in index.columns:
+        if c.expression:
+            parts.append(f"({c.name})")
+            continue
+        column = table.columns.get(c.name)
+        text = q(c.name)
+        if column is not None and column.type is not None and column.type.base in dialect.prefix_indexed_types:
+            text += "(191)"
+            notes.append(f"index {name} on {table.name} holds the first 191 characters of {c.name}: "
+                         f"{dialect.display_name} cannot index a whole {column.type} column")
+        parts.append(text + (" DESC" if c.descending else ""))
+    kind = "UNIQUE " if index.unique else ("FULLTEXT " if method == "fulltext" else "")
+    using = f" USING {method.upper()}" if method not in ("btree", "fulltext") and dialect.name == "postgresql" else ""
+    sql = f"CREATE {kind}INDEX {q(name)} ON {q(table.name)}{using} ({', '.join(parts)})"
+    if index.include and dialect.include_columns:
         sql += f" INCLUDE ({', '.join(q(n) for n, _ in index.include)})"
-    if index.where and dialect.name in ("postgresql", "sqlite"):
+    if index.where and dialect.partial_indexes:
         sql += f" WHERE {index.where}"
     return sql

@@ -145,3 +145,51 @@ def test_ddl_command(tmp_path, capsys):
     broken.write_text(SHOP.replace("references users on delete cascade", "references usrs on delete cascade"))
     assert main(["ddl", str(broken)]) == 2
     assert "error" in capsys.readouterr().err
+
+
+def catalog_mariadb(socket: str, script: str) -> dict:
+    import uuid
+
+    import pymysql
+
+    name = f"ddl_{uuid.uuid4().hex[:10]}"
+    connection = pymysql.connect(unix_socket=socket, user="root", autocommit=True)
+    cursor = connection.cursor()
+    cursor.execute(f"CREATE DATABASE {name}")
+    try:
+        cursor.execute(f"USE {name}")
+        for statement in script.split(";\n\n"):
+            lines = [line for line in statement.splitlines() if not line.startswith("-- ")]
+            if "".join(lines).strip():
+                cursor.execute("\n".join(lines))
+        out = {}
+        cursor.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = %s", (name,))
+        for (table,) in cursor.fetchall():
+            cursor.execute("SELECT column_name FROM information_schema.columns WHERE table_schema = %s AND "
+                           "table_name = %s ORDER BY ordinal_position", (name, table))
+            columns = [r[0] for r in cursor.fetchall()]
+            cursor.execute("SELECT referenced_table_name FROM information_schema.referential_constraints "
+                           "WHERE constraint_schema = %s AND table_name = %s", (name, table))
+            fks = sorted(r[0] for r in cursor.fetchall())
+            cursor.execute("SELECT DISTINCT index_name FROM information_schema.statistics WHERE table_schema = %s "
+                           "AND table_name = %s", (name, table))
+            indexes = sorted(r[0] for r in cursor.fetchall())
+            out[table] = {"columns": columns, "fks": fks, "indexes": indexes}
+        return out
+    finally:
+        cursor.execute(f"DROP DATABASE {name}")
+        connection.close()
+
+
+@pytest.mark.parametrize("text", [SHOP, AWKWARD], ids=["shop", "awkward"])
+def test_mariadb_executes_the_ddl(text, mariadb_socket):
+    schema = analyze(text).schema
+    ddl = generate(schema, get_dialect("mysql"))
+    catalog = catalog_mariadb(mariadb_socket, ddl.script())
+    assert set(catalog) == set(schema.tables)
+    for name, table in schema.tables.items():
+        assert catalog[name]["columns"] == list(table.columns)
+        assert len(catalog[name]["fks"]) == len([fk for fk in table.foreign_keys if fk.table in schema.tables])
+        for index in table.indexes:
+            if index.name:
+                assert index.name in catalog[name]["indexes"]

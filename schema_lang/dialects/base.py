@@ -46,6 +46,9 @@ class Dialect:
     now_default: str = "now()"
     # write regular-expression matches as `x REGEXP 'p'` (MariaDB has no REGEXP_LIKE in CHECKs)
     regexp_operator: bool = False
+    # where descriptions go: "statements" (COMMENT ON), "inline" (COMMENT '...' clauses),
+    # or "sql" (-- comments inside CREATE TABLE, which SQLite keeps with the table's definition)
+    comments: str = "sql"
     sqlglot_name: str = ""  # the dialect's name in sqlglot
 
     def quote(self, name: str) -> str:

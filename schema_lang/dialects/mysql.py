@@ -74,4 +74,5 @@ DIALECT = Dialect(
     prefix_indexed_types=frozenset({"text", "bytes", "json", "jsonb", "array"}),
     now_default="CURRENT_TIMESTAMP(6)",
     regexp_operator=True,
+    comments="inline",
 )

@@ -50,4 +50,5 @@ DIALECT = Dialect(
     arrays=True,
     include_columns=True,
     index_methods=frozenset({"btree", "hash", "gin", "gist", "brin"}),
+    comments="statements",
 )

@@ -102,6 +102,10 @@ def _check_sql(check: str, schema: Schema, dialect: Dialect, where: str, notes: 
     return tree.sql(dialect=dialect.sqlglot_name)
 
 
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
 def _string(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
@@ -221,7 +225,12 @@ def generate(schema: Schema, dialect: Dialect | None = None, with_checks: bool =
                 check = _check_sql(column.check, schema, dialect, f"{table.name}.{column.name}", notes)
                 if check:
                     parts.append(f"CHECK ({check})")
-            lines.append(" ".join(p for p in parts if p))
+            if column.description and dialect.comments == "inline":
+                parts.append(f"COMMENT {_string(column.description)}")
+            line = " ".join(p for p in parts if p)
+            if column.description and dialect.comments == "sql":
+                line = f"-- {_one_line(column.description)}\n  {line}"
+            lines.append(line)
         if table.primary_key and not rowid_pk:
             lines.append(f"CONSTRAINT {q(primary_key_name(table, dialect))} PRIMARY KEY "
                          f"({', '.join(q(c) for c in table.primary_key)})")
@@ -241,7 +250,19 @@ def generate(schema: Schema, dialect: Dialect | None = None, with_checks: bool =
                 after.append(f"ALTER TABLE {q(table.name)} ADD {_fk_sql(fk, schema, dialect)}")
             else:
                 lines.append(_fk_sql(fk, schema, dialect))
-        statements.append(f"CREATE TABLE {q(table.name)} (\n  " + ",\n  ".join(lines) + "\n)")
+        create = f"CREATE TABLE {q(table.name)} (\n  " + ",\n  ".join(lines) + "\n)"
+        if table.description and dialect.comments == "inline":
+            create += f" COMMENT={_string(table.description)}"
+        if table.description and dialect.comments == "sql":
+            create = f"-- {_one_line(table.description)}\n" + create
+        statements.append(create)
+        if dialect.comments == "statements":
+            if table.description:
+                statements.append(f"COMMENT ON TABLE {q(table.name)} IS {_string(table.description)}")
+            for column in table.columns.values():
+                if column.description and column.type is not None:
+                    statements.append(f"COMMENT ON COLUMN {q(table.name)}.{q(column.name)} IS "
+                                      f"{_string(column.description)}")
         if dialect.name == "sqlite":
             # named unique indexes, so plans and messages name them as the schema does
             for unique in table.uniques:

@@ -193,3 +193,49 @@ def test_mariadb_executes_the_ddl(text, mariadb_socket):
         for index in table.indexes:
             if index.name:
                 assert index.name in catalog[name]["indexes"]
+
+
+def test_descriptions_become_comments_in_each_engine(postgres_uri, mariadb_socket):
+    import uuid
+
+    import psycopg
+    import pymysql
+
+    schema = analyze(SHOP).schema
+    users = schema.tables["users"]
+    # SQLite keeps the comment inside the table's stored definition
+    connection = sqlite3.connect(":memory:")
+    connection.executescript(generate(schema, get_dialect("sqlite")).script())
+    (sql,) = connection.execute("SELECT sql FROM sqlite_master WHERE name = 'users'").fetchone()
+    assert users.columns["deleted_at"].description in sql
+    # PostgreSQL: COMMENT ON
+    name = f"c_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(postgres_uri, autocommit=True) as admin:
+        admin.execute(f"CREATE DATABASE {name}")
+        info = admin.info
+        with psycopg.connect(host=info.host, port=info.port, user=info.user, dbname=name, autocommit=True) as c:
+            for statement in generate(schema, get_dialect("postgresql")).script().split(";\n\n"):
+                if statement.strip():
+                    c.execute(statement)
+            assert c.execute("SELECT obj_description('users'::regclass)").fetchone()[0] == users.description
+            assert c.execute("SELECT col_description('users'::regclass, 7)").fetchone()[0] == \
+                users.columns["deleted_at"].description
+        admin.execute(f"DROP DATABASE {name}")
+    # MariaDB: COMMENT clauses
+    db = f"c_{uuid.uuid4().hex[:8]}"
+    conn = pymysql.connect(unix_socket=mariadb_socket, user="root", autocommit=True)
+    cur = conn.cursor()
+    cur.execute(f"CREATE DATABASE {db}")
+    cur.execute(f"USE {db}")
+    for statement in generate(schema, get_dialect("mysql")).script().split(";\n\n"):
+        body = "\n".join(line for line in statement.splitlines() if not line.startswith("-- "))
+        if body.strip():
+            cur.execute(body)
+    cur.execute("SELECT table_comment FROM information_schema.tables WHERE table_schema = %s AND table_name = 'users'",
+                (db,))
+    assert cur.fetchone()[0] == users.description
+    cur.execute("SELECT column_comment FROM information_schema.columns WHERE table_schema = %s AND "
+                "table_name = 'users' AND column_name = 'deleted_at'", (db,))
+    assert cur.fetchone()[0] == users.columns["deleted_at"].description
+    cur.execute(f"DROP DATABASE {db}")
+    conn.close()

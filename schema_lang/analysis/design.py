@@ -47,6 +47,29 @@ def _check_table(schema: Schema, table: Table, report: Reporter) -> None:
     for fk in table.foreign_keys:
         if fk.name:
             _check_name(schema, "constraint", fk.name, fk.span, report, table.name)
+    _check_partition_keys(schema, table, report)
+
+
+def _check_partition_keys(schema: Schema, table: Table, report: Reporter) -> None:
+    """PostgreSQL refuses a primary key or unique constraint on a partitioned table
+    that does not include every partition column: say so before the DDL runs."""
+    part = table.partition_by
+    if part is None or not schema.dialect.partitioning:
+        return
+    wanted = [c for c, _ in part.columns]
+    keys = []
+    if table.primary_key:
+        keys.append(("primary key", table.primary_key, table.primary_key_span or table.primary_key_spans[0]))
+    keys += [("unique constraint", u.columns, u.span) for u in table.uniques]
+    keys += [("unique index", [c.name for c in ix.columns], ix.span) for ix in table.indexes if ix.unique]
+    for kind, columns, span in keys:
+        missing = [c for c in wanted if c not in columns]
+        if missing:
+            report("design/partition-key-not-in-unique",
+                   f"the {kind} ({', '.join(columns)}) of {table.name} lacks the partition column"
+                   f"{'s' if len(missing) > 1 else ''} {', '.join(missing)}: {schema.dialect.display_name} "
+                   f"refuses it on a table partitioned by {part.method}({', '.join(wanted)}); add "
+                   f"{', '.join(missing)} to it", span, table.name)
 
 
 def _check_name(schema: Schema, kind: str, name: str, span: Span, report: Reporter,

@@ -49,6 +49,8 @@ class Dialect:
     # where descriptions go: "statements" (COMMENT ON), "inline" (COMMENT '...' clauses),
     # or "sql" (-- comments inside CREATE TABLE, which SQLite keeps with the table's definition)
     comments: str = "sql"
+    # declarative partitioning that the DDL writes (PARTITION BY ... with partitions)
+    partitioning: bool = False
     sqlglot_name: str = ""  # the dialect's name in sqlglot
 
     def quote(self, name: str) -> str:

@@ -51,4 +51,5 @@ DIALECT = Dialect(
     include_columns=True,
     index_methods=frozenset({"btree", "hash", "gin", "gist", "brin"}),
     comments="statements",
+    partitioning=True,
 )

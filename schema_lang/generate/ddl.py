@@ -102,6 +102,19 @@ def _check_sql(check: str, schema: Schema, dialect: Dialect, where: str, notes: 
     return tree.sql(dialect=dialect.sqlglot_name)
 
 
+HASH_PARTITIONS = 4
+
+
+def _partitions_sql(table: Table, dialect: Dialect) -> list[str]:
+    """Partitions that let the table take rows at once: a default partition for range and
+    list partitioning (add ranges as data arrives), four for hash partitioning."""
+    q = lambda n: quote(dialect, n)  # noqa: E731
+    if table.partition_by.method == "hash":
+        return [f"CREATE TABLE {q(_short(f'{table.name}_p{i}', dialect))} PARTITION OF {q(table.name)} "
+                f"FOR VALUES WITH (MODULUS {HASH_PARTITIONS}, REMAINDER {i})" for i in range(HASH_PARTITIONS)]
+    return [f"CREATE TABLE {q(_short(f'{table.name}_default', dialect))} PARTITION OF {q(table.name)} DEFAULT"]
+
+
 def _one_line(text: str) -> str:
     return " ".join(text.split())
 
@@ -251,11 +264,22 @@ def generate(schema: Schema, dialect: Dialect | None = None, with_checks: bool =
             else:
                 lines.append(_fk_sql(fk, schema, dialect))
         create = f"CREATE TABLE {q(table.name)} (\n  " + ",\n  ".join(lines) + "\n)"
+        partitions: list[str] = []
+        if table.partition_by is not None:
+            part = table.partition_by
+            columns = ", ".join(q(c) for c, _ in part.columns)
+            if dialect.partitioning:
+                create += f" PARTITION BY {part.method.upper()} ({columns})"
+                partitions = _partitions_sql(table, dialect)
+            else:
+                notes.append(f"{table.name} is not partitioned: the DDL for {dialect.display_name} leaves "
+                             f"partition_by: {part.method}({', '.join(c for c, _ in part.columns)}) out")
         if table.description and dialect.comments == "inline":
             create += f" COMMENT={_string(table.description)}"
         if table.description and dialect.comments == "sql":
             create = f"-- {_one_line(table.description)}\n" + create
         statements.append(create)
+        statements.extend(partitions)
         if dialect.comments == "statements":
             if table.description:
                 statements.append(f"COMMENT ON TABLE {q(table.name)} IS {_string(table.description)}")

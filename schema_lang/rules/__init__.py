@@ -59,6 +59,8 @@ _ALL = [
     Rule("design/missing-primary-key", W, "A table without a primary key"),
     Rule("design/reserved-word", W, "A name that is a reserved word in the target dialect"),
     Rule("design/identifier-too-long", E, "A name longer than the target dialect allows"),
+    Rule("design/partition-key-not-in-unique", E,
+         "A primary key or unique constraint of a partitioned table that lacks the partition columns"),
     Rule("dialect/type-mapped", W, "A type the target dialect lacks, stored as something else"),
     Rule("internal/error", E, "schema-lang failed while analysing the file"),
 ]

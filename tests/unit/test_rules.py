@@ -611,6 +611,9 @@ FIRES = [
           "t", "t", message="2 secondary indexes"),
     Fires("query-syntax", "query/syntax", one_table("id: bigint pk") + "queries:\n  q: SELECT id FROM t WHERE\n",
           "WHERE"),
+    Fires("partition-key-not-in-unique", "design/partition-key-not-in-unique",
+          one_table("id: bigint pk\nat: timestamptz not null", "partition_by: range(at)"), "pk", "t",
+          message="lacks the partition column at"),
 ]
 
 QUIET = [
@@ -623,8 +626,8 @@ QUIET = [
           one_table("id: bigint pk\nx: {type: int, nullable: false}", "description: d\nrows: 2M")),
     Quiet("keys-present", "schema/missing-key", one_table("id: bigint pk\nx:\n  type: int")),
     Quiet("valid-values", "schema/invalid-value",
-          one_table("id: bigint pk identity\nx: varchar(1)\ny: decimal(5,5) null\nz: {type: int, unique: YES}",
-                    "rows: 1.5M\npartition_by: range(id)\ndependencies:\n  - id -> x, y"),
+          one_table("id: bigint pk identity\nx: varchar(1)\ny: decimal(5,5) null\nz: {type: int}",
+                    "rows: 1.5M\npartition_by: hash(id)\nunique: [[z, id]]\ndependencies:\n  - id -> x, y"),
           dialect=None),
     Quiet("known-types", "schema/unknown-type",
           one_table("id: bigint pk\na: Varchar(10)\nb: integer\nc: double precision\nd: status[]\ne: enum(a, b)",
@@ -647,7 +650,8 @@ QUIET = [
                     u: bigint references users
                     o: bigint references "order"
               """)),
-    Quiet("known-columns", "reference/unknown-column", KNOWN_COLUMNS),
+    # sqlite: no declarative partitioning there, so the partition key needs no place in the uniques
+    Quiet("known-columns", "reference/unknown-column", KNOWN_COLUMNS, dialect="sqlite"),
     Quiet("enum-value-ok", "reference/unknown-enum-value", ENUMS.format(default="'pending'", inline="'b'")),
     # a default that is not a quoted string is not checked against the values
     Quiet("enum-default-expression", "reference/unknown-enum-value", ENUMS.format(default="upper('x')",
@@ -692,6 +696,10 @@ QUIET = [
     Quiet("read-heavy", "index/write-heavy-table", one_table("id: bigint pk\nx: int\ny: int",
           "indexes:\n  - x\n  - y", top='context: {read_write_ratio: "9:1", write_heavy_index_limit: 1}\n')),
     Quiet("valid-sql", "query/syntax", one_table("id: bigint pk") + "queries:\n  q: SELECT id FROM t\n"),
+    Quiet("partition-key-in-key", "design/partition-key-not-in-unique",
+          one_table("id: bigint\nat: timestamptz not null", "primary_key: [id, at]\npartition_by: range(at)")),
+    Quiet("no-partitioning-in-sqlite", "design/partition-key-not-in-unique",
+          one_table("id: bigint pk\nat: timestamptz not null", "partition_by: range(at)"), dialect="sqlite"),
 ]
 
 

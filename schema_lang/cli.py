@@ -226,6 +226,46 @@ def cmd_ddl(args: argparse.Namespace) -> int:
     return 0
 
 
+def _checked_schema(raw: str, dialect: str | None = None):
+    path, text = _single_file(raw)
+    document = analyze(text, Options(dialect=dialect))
+    errors = [d for d in document.diagnostics if d.severity is Severity.ERROR]
+    if errors:
+        raise UsageError(f"{path}: {len(errors)} error(s); `schema-lang check {path}` lists them")
+    return document.schema
+
+
+def _emit(text: str, output: str | None) -> None:
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+
+
+def cmd_erd(args: argparse.Namespace) -> int:
+    from .generate.erd import dot, mermaid
+
+    schema = _checked_schema(args.file)
+    _emit(mermaid(schema) if args.format == "mermaid" else dot(schema), args.output)
+    return 0
+
+
+def cmd_doc(args: argparse.Namespace) -> int:
+    from .generate.docs import design_document
+
+    schema = _checked_schema(args.file, args.dialect)
+    results = None
+    if args.explain:
+        from .explain import ExplainError, explain
+
+        try:
+            results = explain(schema, args.explain)
+        except ExplainError as exc:
+            raise UsageError(str(exc)) from None
+    _emit(design_document(schema, explain_results=results), args.output)
+    return 0
+
+
 def cmd_rules(args: argparse.Namespace) -> int:
     from .rules import all_rules, index_markdown
 
@@ -288,6 +328,19 @@ def build_parser() -> argparse.ArgumentParser:
     ddl.add_argument("--dialect", choices=DIALECT_NAMES, help="target dialect (default: the file's)")
     ddl.add_argument("-o", "--output", metavar="OUT", help="write the script to OUT")
     ddl.set_defaults(func=cmd_ddl)
+
+    erd = sub.add_parser("erd", help="the entity-relationship diagram")
+    erd.add_argument("file", metavar="FILE")
+    erd.add_argument("--format", choices=("mermaid", "dot"), default="mermaid")
+    erd.add_argument("-o", "--output", metavar="OUT")
+    erd.set_defaults(func=cmd_erd)
+
+    doc = sub.add_parser("doc", help="the design document (Markdown)")
+    doc.add_argument("file", metavar="FILE")
+    doc.add_argument("--dialect", choices=DIALECT_NAMES)
+    doc.add_argument("--explain", choices=("sqlite", "postgresql"), help="add the planner's verdicts from this engine")
+    doc.add_argument("-o", "--output", metavar="OUT.md")
+    doc.set_defaults(func=cmd_doc)
 
     explain = sub.add_parser("explain", help="run the declared queries' plans on a real engine with synthetic data")
     explain.add_argument("file", metavar="FILE")

@@ -9,13 +9,14 @@ from .app import SchemaLanguageServer
 
 
 def build_server() -> SchemaLanguageServer:
-    from . import code_actions, configuration, diagnostics, hover
+    from . import code_actions, commands, configuration, diagnostics, hover
 
     server = SchemaLanguageServer()
     configuration.register(server)
     diagnostics.register(server)
     code_actions.register(server)
     hover.register(server)
+    commands.register(server)
     return server
 
 

@@ -47,7 +47,8 @@ def _normalize_actions(uri: str, document, convert: PositionConverter, offset: i
 def register(server: SchemaLanguageServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_CODE_ACTION,
                     types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix,
-                                                               types.CodeActionKind.RefactorRewrite]))
+                                                               types.CodeActionKind.RefactorRewrite,
+                                                               types.CodeActionKind.Source]))
     def code_actions(ls: SchemaLanguageServer, params: types.CodeActionParams):
         uri = params.text_document.uri
         state = ls.states.get(uri)
@@ -72,4 +73,8 @@ def register(server: SchemaLanguageServer) -> None:
                         is_preferred=fix.preferred or None, edit=_edit(uri, convert, fix.edits)))
         if not only or any(types.CodeActionKind.RefactorRewrite.startswith(k) for k in only):
             actions.extend(_normalize_actions(uri, document, convert, start))
+        if only and any(k.startswith(types.CodeActionKind.Source) for k in only):
+            from .commands import source_actions
+
+            actions.extend(source_actions(uri))
         return actions or None

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..model import ForeignKey, Schema, Table
+from ..model import Schema, Table
 
 
 @dataclass(slots=True)

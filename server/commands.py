@@ -1,0 +1,103 @@
+"""Commands that generate documents from the open schema: DDL, design document, ER diagram.
+
+The result is written next to the schema file and shown with window/showDocument when
+the client can (VS Code, Neovim 0.10+); the command also returns the file's URI so any
+client can open it itself.  Long work reports $/progress when the client supports it.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from lsprotocol import types
+from pygls.uris import to_fs_path
+
+from schema_lang.diagnostics import Severity
+from schema_lang.dialects import DIALECT_NAMES, get_dialect
+
+from .app import SchemaLanguageServer
+from .diagnostics import analyse_document
+
+GENERATE_DDL = "schemaLang.generateDdl"
+GENERATE_DESIGN_DOC = "schemaLang.generateDesignDoc"
+SHOW_ERD = "schemaLang.showErd"
+
+
+def _target(uri: str, suffix: str) -> Path:
+    path = Path(to_fs_path(uri))
+    stem = path.name
+    for ending in (".schema.yaml", ".schema.yml"):
+        if stem.endswith(ending):
+            stem = stem[: -len(ending)]
+    return path.with_name(stem + suffix)
+
+
+async def _run(ls: SchemaLanguageServer, uri: str, title: str, suffix: str, produce) -> dict:
+    caps = ls.client_capabilities
+    window = getattr(caps, "window", None) if caps else None
+    token = None
+    if getattr(window, "work_done_progress", False):
+        token = f"schema-lang-{title}-{id(produce)}"
+        await ls.work_done_progress.create_async(token)
+        ls.work_done_progress.begin(token, types.WorkDoneProgressBegin(title=title, percentage=0))
+    try:
+        document, _ = analyse_document(ls, uri)
+        errors = [d for d in document.diagnostics if d.severity is Severity.ERROR]
+        if errors:
+            message = f"{title}: the schema has {len(errors)} error(s); fix them first"
+            ls.window_show_message(types.ShowMessageParams(types.MessageType.Error, message))
+            return {"uri": None, "error": message}
+        if token:
+            ls.work_done_progress.report(token, types.WorkDoneProgressReport(message="generating", percentage=50))
+        text = produce(document.schema)
+        target = _target(uri, suffix)
+        target.write_text(text, encoding="utf-8")
+        target_uri = target.as_uri()
+        if getattr(window, "show_document", None) is not None:
+            await ls.window_show_document_async(types.ShowDocumentParams(uri=target_uri, take_focus=True))
+        return {"uri": target_uri}
+    finally:
+        if token:
+            ls.work_done_progress.end(token, types.WorkDoneProgressEnd(message="done"))
+
+
+def register(server: SchemaLanguageServer) -> None:
+    @server.command(GENERATE_DDL)
+    async def generate_ddl(ls: SchemaLanguageServer, uri: str, dialect: str | None = None):
+        from schema_lang.generate.ddl import generate
+
+        if dialect is not None and dialect not in DIALECT_NAMES:
+            raise ValueError(f"unknown dialect '{dialect}': use one of {', '.join(DIALECT_NAMES)}")
+
+        def produce(schema):
+            return generate(schema, get_dialect(dialect or schema.dialect.name)).script()
+
+        name = dialect or "ddl"
+        return await _run(ls, uri, "Generate DDL", f".{name}.sql", produce)
+
+    @server.command(GENERATE_DESIGN_DOC)
+    async def generate_design_doc(ls: SchemaLanguageServer, uri: str):
+        from schema_lang.generate.docs import design_document
+
+        return await _run(ls, uri, "Generate design document", ".design.md", design_document)
+
+    @server.command(SHOW_ERD)
+    async def show_erd(ls: SchemaLanguageServer, uri: str):
+        from schema_lang.generate.erd import mermaid
+
+        return await _run(ls, uri, "Show ER diagram", ".erd.md", lambda s: "```mermaid\n" + mermaid(s) + "```\n")
+
+
+def source_actions(uri: str) -> list[types.CodeAction]:
+    """The generators, offered as code actions on the file."""
+    actions = []
+    for dialect in DIALECT_NAMES:
+        actions.append(types.CodeAction(
+            title=f"Generate DDL ({get_dialect(dialect).display_name})", kind=types.CodeActionKind.Source,
+            command=types.Command(title="Generate DDL", command=GENERATE_DDL, arguments=[uri, dialect])))
+    actions.append(types.CodeAction(title="Generate design document", kind=types.CodeActionKind.Source,
+                                    command=types.Command(title="Generate design document",
+                                                          command=GENERATE_DESIGN_DOC, arguments=[uri])))
+    actions.append(types.CodeAction(title="Show ER diagram", kind=types.CodeActionKind.Source,
+                                    command=types.Command(title="Show ER diagram", command=SHOW_ERD,
+                                                          arguments=[uri])))
+    return actions

@@ -477,6 +477,9 @@ class Resolver:
         dialect = get_dialect(self.dialect_override or spec.dialect)
         schema = Schema(name=spec.schema_, dialect=dialect, description=spec.description,
                         written_in=get_dialect(spec.dialect))
+        if spec.options is not None:
+            schema.arrays_as_json = spec.options.arrays_as_json
+            schema.uuid_storage = spec.options.uuid_storage
         schema.enums = self.resolve_enums()
         schema.context = self.resolve_context()
         schema.queries = self.resolve_queries()

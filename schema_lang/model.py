@@ -196,6 +196,9 @@ class Schema:
     incomplete: bool = False
     # the dialect the file's SQL fragments (defaults, checks, queries) are written in
     written_in: Dialect | None = None
+    # `options:` — choices for generated SQL
+    arrays_as_json: bool = False
+    uuid_storage: str = "char36"
 
     @property
     def source_dialect(self) -> Dialect:

@@ -131,6 +131,12 @@ class ContextSpec(_Spec):
     notes: str | None = None
 
 
+class GenerationOptionsSpec(_Spec):
+    arrays_as_json: bool = Field(False, description="store array columns as JSON where the dialect has no arrays")
+    uuid_storage: Literal["char36", "binary16"] = Field(
+        "char36", description="uuid where the dialect has no uuid type: readable CHAR(36) or compact BINARY(16)")
+
+
 class SchemaSpec(_Spec):
     schema_: str = Field(alias="schema", description="the schema's name")
     dialect: DialectName = "postgresql"
@@ -140,6 +146,7 @@ class SchemaSpec(_Spec):
     tables: dict[str, TableSpec] = Field(default_factory=dict)
     queries: dict[str, QueryValue] = Field(default_factory=dict)
     rules: dict[str, SeverityName] = Field(default_factory=dict, description="per-file severity overrides")
+    options: GenerationOptionsSpec | None = Field(None, description="choices for generated SQL")
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 

@@ -8,8 +8,8 @@ from ..types import INTEGER_TYPES
 
 def check(schema: Schema, report: Reporter) -> None:
     for table in schema.tables.values():
-        table_local(table, ("design", schema.dialect.name), lambda local, t=table: _check_table(schema, t, local),
-                    report)
+        table_local(table, ("design", schema.dialect.name, schema.arrays_as_json, schema.uuid_storage),
+                    lambda local, t=table: _check_table(schema, t, local), report)
     for enum in schema.enums.values():
         _check_name(schema, "enum", enum.name, enum.span, report)
 
@@ -33,6 +33,14 @@ def _check_table(schema: Schema, table: Table, report: Reporter) -> None:
                    column.identity_span or column.type_span, table.name, column.name)
         mapping = dialect.types.get(ctype.base)
         note = mapping.note if mapping else None
+        if ctype.base == "array" and not dialect.arrays and not schema.arrays_as_json:
+            report("dialect/unsupported-type",
+                   f"{column.name} {ctype}: {dialect.display_name} has no array types; use a child table with one "
+                   f"row per value, or set `options: {{arrays_as_json: true}}` to store arrays as JSON",
+                   column.type_span, table.name, column.name)
+            continue
+        if ctype.base == "uuid" and schema.uuid_storage == "binary16" and note:
+            note = f"{dialect.display_name} has no uuid type: stored as BINARY(16) (options.uuid_storage)"
         if ctype.base == "array" and not dialect.arrays:
             note = dialect.types["array"].note
         elif ctype.base == "array":

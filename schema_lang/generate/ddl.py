@@ -66,6 +66,8 @@ def column_type_sql(ctype: ColumnType, dialect: Dialect, schema: Schema) -> str:
             return quote(dialect, ctype.enum_name) if ctype.enum_name else "TEXT"
         return mapping.sql.format(values=", ".join(_string(v) for v in values), name=ctype.enum_name or "")
     p = ctype.params
+    if ctype.base == "uuid" and schema.uuid_storage == "binary16" and mapping.note:
+        return "BINARY(16)"
     if ctype.base == "decimal":
         return mapping.sql.format(p=p[0] if p else 18, s=p[1] if len(p) > 1 else 0) if "{" in mapping.sql else mapping.sql
     if ctype.base in ("char", "varchar"):

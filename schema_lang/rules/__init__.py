@@ -62,6 +62,7 @@ _ALL = [
     Rule("design/partition-key-not-in-unique", E,
          "A primary key or unique constraint of a partitioned table that lacks the partition columns"),
     Rule("dialect/type-mapped", W, "A type the target dialect lacks, stored as something else"),
+    Rule("dialect/unsupported-type", E, "A type the target dialect cannot store without an explicit choice"),
     Rule("internal/error", E, "schema-lang failed while analysing the file"),
 ]
 

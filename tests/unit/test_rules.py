@@ -569,7 +569,9 @@ FIRES = [
           message="keep values in UTC"),
     Fires("timestamptz-mysql-override", "dialect/type-mapped", mapped("postgresql"), "timestamptz", "t", "at",
           dialect="mysql"),
-    Fires("array-mysql", "dialect/type-mapped", mapped("mysql", "text[]"), "text[]", "t", "at"),
+    # with arrays stored as JSON by choice, an array on MySQL is a mapped type
+    Fires("array-mysql", "dialect/type-mapped", mapped("mysql", "text[]") + "options: {arrays_as_json: true}\n",
+          "text[]", "t", "at"),
     Fires("decimal-sqlite", "dialect/type-mapped", mapped("sqlite", "decimal(10,2)"), "decimal(10,2)", "t", "at"),
     # -- normalization
     Fires("repeating-group", "normalization/repeating-group", NORMALIZATION, "phone1", "orders", "phone1",
@@ -614,6 +616,8 @@ FIRES = [
     Fires("partition-key-not-in-unique", "design/partition-key-not-in-unique",
           one_table("id: bigint pk\nat: timestamptz not null", "partition_by: range(at)"), "pk", "t",
           message="lacks the partition column at"),
+    Fires("unsupported-array", "dialect/unsupported-type", one_table("id: bigint pk\ntags: text[]"), "text[]",
+          "t", "tags", dialect="mysql", message="arrays_as_json"),
 ]
 
 QUIET = [
@@ -700,6 +704,8 @@ QUIET = [
           one_table("id: bigint\nat: timestamptz not null", "primary_key: [id, at]\npartition_by: range(at)")),
     Quiet("no-partitioning-in-sqlite", "design/partition-key-not-in-unique",
           one_table("id: bigint pk\nat: timestamptz not null", "partition_by: range(at)"), dialect="sqlite"),
+    Quiet("arrays-as-json", "dialect/unsupported-type",
+          one_table("id: bigint pk\ntags: text[]") + "options: {arrays_as_json: true}\n", dialect="sqlite"),
 ]
 
 

@@ -29,28 +29,34 @@ def quote(dialect: Dialect, name: str) -> str:
     return dialect.quote(name)
 
 
-def _short(name: str, dialect: Dialect) -> str:
-    """A generated name within the dialect's limit (a hash keeps truncated names apart)."""
+def _short(name: str, dialect: Dialect, notes: list[str] | None = None) -> str:
+    """A generated name within the dialect's limit (a hash keeps shortened names apart; the
+    shortening is noted, never silent).  Names the user wrote are never shortened: those
+    are reported by design/identifier-too-long."""
     limit = dialect.identifier_limit
     if limit is None or len(name.encode()) <= limit:
         return name
     digest = hashlib.sha1(name.encode()).hexdigest()[:8]
-    return name[: limit - 9] + "_" + digest
+    short = name[: limit - 9] + "_" + digest
+    if notes is not None:
+        notes.append(f"generated name {name} is longer than {dialect.display_name} allows "
+                     f"({limit} {dialect.identifier_limit_unit}): written as {short}")
+    return short
 
 
-def index_name(table: Table, index: Index, dialect: Dialect) -> str:
+def index_name(table: Table, index: Index, dialect: Dialect, notes: list[str] | None = None) -> str:
     if index.name:
         return index.name
     cols = "_".join(re.sub(r"\W+", "_", c.name).strip("_") for c in index.columns)
-    return _short(f"idx_{table.name}_{cols}", dialect)
+    return _short(f"idx_{table.name}_{cols}", dialect, notes)
 
 
-def unique_name(table: Table, columns: list[str], dialect: Dialect) -> str:
-    return _short(f"uq_{table.name}_{'_'.join(columns)}", dialect)
+def unique_name(table: Table, columns: list[str], dialect: Dialect, notes: list[str] | None = None) -> str:
+    return _short(f"uq_{table.name}_{'_'.join(columns)}", dialect, notes)
 
 
-def primary_key_name(table: Table, dialect: Dialect) -> str:
-    return _short(f"{table.name}_pkey", dialect)
+def primary_key_name(table: Table, dialect: Dialect, notes: list[str] | None = None) -> str:
+    return _short(f"{table.name}_pkey", dialect, notes)
 
 
 def column_type_sql(ctype: ColumnType, dialect: Dialect, schema: Schema) -> str:
@@ -247,11 +253,11 @@ def generate(schema: Schema, dialect: Dialect | None = None, with_checks: bool =
                 line = f"-- {_one_line(column.description)}\n  {line}"
             lines.append(line)
         if table.primary_key and not rowid_pk:
-            lines.append(f"CONSTRAINT {q(primary_key_name(table, dialect))} PRIMARY KEY "
+            lines.append(f"CONSTRAINT {q(primary_key_name(table, dialect, notes))} PRIMARY KEY "
                          f"({', '.join(q(c) for c in table.primary_key)})")
         if dialect.name != "sqlite":
             for unique in table.uniques:
-                lines.append(f"CONSTRAINT {q(unique_name(table, unique.columns, dialect))} UNIQUE "
+                lines.append(f"CONSTRAINT {q(unique_name(table, unique.columns, dialect, notes))} UNIQUE "
                              f"({', '.join(q(c) for c in unique.columns)})")
         if with_checks:
             for check, _ in table.checks:
@@ -292,7 +298,7 @@ def generate(schema: Schema, dialect: Dialect | None = None, with_checks: bool =
         if dialect.name == "sqlite":
             # named unique indexes, so plans and messages name them as the schema does
             for unique in table.uniques:
-                statements.append(f"CREATE UNIQUE INDEX {q(unique_name(table, unique.columns, dialect))} ON "
+                statements.append(f"CREATE UNIQUE INDEX {q(unique_name(table, unique.columns, dialect, notes))} ON "
                                   f"{q(table.name)} ({', '.join(q(c) for c in unique.columns)})")
         for index in table.indexes:
             sql = _index_sql(table, index, dialect, schema, notes)
@@ -304,7 +310,7 @@ def generate(schema: Schema, dialect: Dialect | None = None, with_checks: bool =
 
 def _index_sql(table: Table, index: Index, dialect: Dialect, schema: Schema, notes: list[str]) -> str | None:
     q = lambda n: quote(dialect, n)  # noqa: E731
-    name = index_name(table, index, dialect)
+    name = index_name(table, index, dialect, notes)
     method = index.using or "btree"
     if method not in dialect.index_methods:
         notes.append(f"index {name} on {table.name} left out: {dialect.display_name} has no {method} indexes")

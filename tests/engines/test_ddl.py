@@ -55,6 +55,9 @@ tables:
       precise: double
       code: char(3)
       kind: enum(a, b)
+      local_at: timestamp(3)
+      raw: json
+      label: varchar
     foreign_keys:
       - {columns: [team_id, user_id], references: "membership(team_id, user_id)", on_delete: cascade}
     indexes:
@@ -278,3 +281,13 @@ def test_sqlite_and_mysql_note_what_they_leave_out():
     for name in ("sqlite", "mysql"):
         notes = generate(schema, get_dialect(name)).notes
         assert any("audit is not partitioned" in n for n in notes), notes
+
+
+def test_long_generated_names_are_shortened_with_a_note_and_still_run(postgres_uri):
+    long = "a" * 40
+    text = (f"schema: s\ntables:\n  {long}:\n    columns:\n      id: bigint pk\n      {long}_col: int unique\n"
+            f"    indexes:\n      - ({long}_col, id)\n")
+    ddl = generate(analyze(text).schema, get_dialect("postgresql"))
+    assert len(ddl.notes) == 2 and all("is longer than PostgreSQL allows (63 bytes)" in n for n in ddl.notes)
+    catalog = catalog_postgres(postgres_uri, ddl.script())
+    assert all(len(name) <= 63 for name in catalog[long]["indexes"])

@@ -20,7 +20,7 @@ from functools import lru_cache
 import sqlglot
 from sqlglot import exp
 
-from .analysis.indexes import IndexLike, serving_index
+from .analysis.indexes import IndexLike, index_for
 from .analysis.queries import ParsedQuery, parse_query
 from .dialects import get_dialect
 from .generate.ddl import generate, index_name, primary_key_name, quote, unique_name
@@ -279,10 +279,7 @@ def predicted_index(parsed: ParsedQuery, engine: str) -> tuple[str | None, str |
     driving = next((a for a in parsed.accesses if a.driving), None)
     if driving is None:
         return None, None
-    eq, tail = driving.wanted(parsed.limit)
-    if not eq and not tail:
-        return driving.table.name, None
-    ix = serving_index(driving.table, eq, tail, driving.conjuncts, frozenset(driving.null_tests))
+    _, _, ix = index_for(driving, parsed.limit)
     if ix is None:
         return driving.table.name, None
     return driving.table.name, sorted(_engine_index_names(driving.table, ix, engine))[0]

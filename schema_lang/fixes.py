@@ -10,7 +10,7 @@ from typing import Callable
 
 from .diagnostics import Diagnostic, Fix, TextEdit
 from .document import Document
-from .syntax import Mapping, Sequence, parse_yaml
+from .syntax import Mapping, Sequence
 
 NORMALIZATION_RULES = ("normalization/partial-dependency", "normalization/transitive-dependency",
                        "normalization/bcnf-violation", "normalization/duplicated-attribute")
@@ -66,9 +66,9 @@ def _denormalized_fix(document: Document, d: Diagnostic) -> list[Fix]:
 
 
 def _table_node(document: Document, name: str):
-    root = parse_yaml(document.text).root
-    tables = root.get("tables") if isinstance(root, Mapping) else None
-    node = tables.get(name) if isinstance(tables, Mapping) else None
+    from .refactor.text_edits import find_table
+
+    tables, _, node = find_table(document.text, name)
     return tables, node
 
 

@@ -125,6 +125,15 @@ def serving_index(table: Table, eq: list[str], tail: list[tuple[str, bool]], con
                  and ix.kind == "btree" and set(ix.names) <= set(eq) - null_tests), None)
 
 
+def index_for(access, limit: bool) -> tuple[list[str], list[tuple[str, bool]], IndexLike | None]:
+    """What a query's access to a table wants (equality columns, range or sort tail) and the
+    index that serves it (None: none does, or nothing is wanted)."""
+    eq, tail = access.wanted(limit)
+    if not eq and not tail:
+        return eq, tail, None
+    return eq, tail, serving_index(access.table, eq, tail, access.conjuncts, frozenset(access.null_tests))
+
+
 def check(schema: Schema, report: Reporter) -> None:
     context = schema.context
     key = ("indexes", schema.dialect.name, context.write_heavy, context.write_heavy_index_limit)
@@ -219,10 +228,8 @@ def _query_findings(schema: Schema, parsed: ParsedQuery, report: Reporter) -> No
     if parsed.problems or schema.incomplete:
         return
     for access in parsed.accesses:
-        eq, tail = access.wanted(parsed.limit)
-        if not eq and not tail:
-            continue
-        if serving_index(access.table, eq, tail, access.conjuncts, frozenset(access.null_tests)) is not None:
+        eq, tail, served = index_for(access, parsed.limit)
+        if served is not None or (not eq and not tail):
             continue
         columns = [(c, False) for c in eq] + tail
         if not eq and tail and all(d for _, d in tail):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import sqlglot
 from sqlglot import exp
@@ -86,12 +87,18 @@ def _portable_parameters(sql: str) -> str:
     return _NUMBERED_PARAMETER.sub(lambda m: "?" + " " * (len(m.group(0)) - 1), sql)
 
 
+@lru_cache(maxsize=1024)
+def _statements(sql: str, dialect: str | None) -> list[exp.Expression]:
+    """sqlglot's reading of a query, kept across keystrokes (the trees are only read, never changed)."""
+    text = sql if dialect == "postgres" else _portable_parameters(sql)
+    return [s for s in sqlglot.parse(text, read=dialect) if s is not None]
+
+
 def parse_query(schema: Schema, query: Query) -> ParsedQuery:
     dialect = schema.dialect.sqlglot_name or None
     problems: list[tuple[str, str, Span, tuple]] = []
     try:
-        sql = query.sql if dialect == "postgres" else _portable_parameters(query.sql)
-        statements = [s for s in sqlglot.parse(sql, read=dialect) if s is not None]
+        statements = _statements(query.sql, dialect)
     except sqlglot.errors.ParseError as exc:
         err = exc.errors[0] if exc.errors else {}
         start = _error_offset(query.sql, err)

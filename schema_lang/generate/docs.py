@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ..analysis.indexes import IndexLike, indexes_of, serving_index
+from ..analysis.indexes import IndexLike, index_for, indexes_of
 from ..analysis.normalization import normalization_of
 from ..analysis.queries import parse_query
 from ..dialects import Dialect
@@ -83,9 +83,7 @@ def _index_reasons(schema: Schema, table: Table) -> list[tuple[IndexLike, list[s
             for access in p.accesses:
                 if access.table is not table:
                     continue
-                eq, tail = access.wanted(p.limit)
-                served = serving_index(table, eq, tail, access.conjuncts, frozenset(access.null_tests)) \
-                    if (eq or tail) else None
+                _, _, served = index_for(access, p.limit)
                 if served is not None and (served.source, served.position, served.columns) == \
                         (ix.source, ix.position, ix.columns):
                     reasons.append(f"query {p.query.name}")
@@ -229,10 +227,9 @@ def design_document(schema: Schema, today: dt.date | None = None, explain_result
             parsed = parse_query(schema, query)
             served = []
             for access in parsed.accesses:
-                eq, tail = access.wanted(parsed.limit)
+                eq, tail, ix = index_for(access, parsed.limit)
                 if not eq and not tail:
                     continue
-                ix = serving_index(access.table, eq, tail, access.conjuncts, frozenset(access.null_tests))
                 served.append(f"{access.table.name}: {ix.label() if ix else 'no index (add one)'}")
             verdict = verdicts.get(name)
             planner = (f"{verdict.engine} uses {verdict.uses_index or 'a sequential scan'}" if verdict else

@@ -16,8 +16,8 @@ from ..analysis.normalization import TableNormalization, _plural, normalization_
 from ..diagnostics import TextEdit
 from ..document import Document, analyze
 from ..model import Column, ForeignKey, Schema, Table
-from ..syntax import Mapping, Scalar, Sequence, parse_yaml
-from .text_edits import EditError, block_end, child_indent, column_of, mapping_entry, sequence_item
+from ..syntax import Mapping, Scalar, Sequence
+from .text_edits import EditError, block_end, child_indent, column_of, find_table, mapping_entry, sequence_item
 
 
 class NormalizeError(ValueError):
@@ -298,16 +298,14 @@ def _piece_text(table: Table, piece: Piece, step: int, indent: int, references: 
     return "\n".join(lines) + "\n"
 
 
-def _table_node(text: str, table_name: str) -> Mapping:
-    parsed = parse_yaml(text)
-    root = parsed.root
-    tables = root.get("tables") if isinstance(root, Mapping) else None
-    node = tables.get(table_name) if isinstance(tables, Mapping) else None
+def _table_node(text: str, table_name: str) -> tuple[Mapping, Scalar]:
+    """The table's mapping and key, in block style (else NormalizeError)."""
+    tables, key, node = find_table(text, table_name)
     if not isinstance(node, Mapping) or tables.flow:
         raise NormalizeError(f"table '{table_name}' must be written in block style to be rewritten")
     if node.flow:
         raise NormalizeError(f"table '{table_name}' is written in flow style; write it in block style first")
-    return node
+    return node, key
 
 
 def _list_entries_to_drop(text: str, node: Mapping, key: str, keep) -> list[TextEdit]:
@@ -343,7 +341,7 @@ def normalize(text: str, table_name: str, target: str = "3nf", lhs: list[str] | 
     kept, pieces, lost = plan(document, table_name, target, lhs, dependents)
     if not pieces:
         return Result(table_name, [], [], [], lost, f"'{table_name}' is already in {target.upper()}")
-    node = _table_node(text, table_name)
+    node, table_key = _table_node(text, table_name)
     columns_node = node.get("columns")
     if not isinstance(columns_node, Mapping) or columns_node.flow:
         raise NormalizeError(f"the columns of '{table_name}' must be a block mapping to be rewritten")
@@ -382,7 +380,7 @@ def normalize(text: str, table_name: str, target: str = "3nf", lhs: list[str] | 
         edits.append(TextEdit(pk_node.start, pk_node.end, _flow_list(new_key)))
 
     # foreign keys from the table to the pieces it holds the key of
-    indent = column_of(text, _key_start(text, node, table_name))
+    indent = column_of(text, table_key.start)
     step = max(child_indent(text, node) - indent, 1)
     col_indent = child_indent(text, columns_node)
     after_table = block_end(text, node)
@@ -444,7 +442,7 @@ def normalize(text: str, table_name: str, target: str = "3nf", lhs: list[str] | 
         missing = [c for c in piece.columns
                    if c not in piece.key and c not in target_table.columns and c not in copied]
         if missing:
-            target_node = _table_node(text, piece.merge_into)
+            target_node, _ = _table_node(text, piece.merge_into)
             target_columns = target_node.get("columns")
             if not isinstance(target_columns, Mapping) or target_columns.flow:
                 raise NormalizeError(f"the columns of '{piece.merge_into}' must be a block mapping")
@@ -478,13 +476,6 @@ def _rewritten_pk(text: str, edits: list[TextEdit], node: Mapping) -> list[str] 
 def _lead(text: str, start: int) -> int:
     line = text[start:text.find("\n", start) if text.find("\n", start) != -1 else len(text)]
     return len(line) - len(line.lstrip())
-
-
-def _key_start(text: str, node: Mapping, table_name: str) -> int:
-    """Offset of the table's own key (the line before its mapping starts)."""
-    root = parse_yaml(text).root
-    tables = root.get("tables")
-    return tables.key_node(table_name).start
 
 
 def _add_reference(text: str, table: Table, columns_node: Mapping, piece: Piece, new_fks: list[str],

@@ -87,3 +87,14 @@ def child_indent(text: str, mapping: Mapping) -> int:
     if mapping.items:
         return column_of(text, mapping.items[0][0].start)
     return column_of(text, mapping.start)
+
+
+def find_table(text: str, name: str) -> tuple[Mapping | None, Scalar | None, Node | None]:
+    """(the `tables:` mapping, the table's key, the table's value) in the file's node tree."""
+    from ..syntax import parse_yaml
+
+    root = parse_yaml(text).root
+    tables = root.get("tables") if isinstance(root, Mapping) else None
+    if not isinstance(tables, Mapping):
+        return None, None, None
+    return tables, tables.key_node(name), tables.get(name)

@@ -131,6 +131,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def _single_file(raw: str) -> tuple[Path, str]:
+    if raw == "-":  # e.g. `git show HEAD:./shop.schema.yaml | schema-lang migrate - shop.schema.yaml`
+        return Path("<stdin>"), sys.stdin.read().replace("\r\n", "\n")
     path = Path(raw)
     if not path.is_file():
         raise UsageError(f"{raw}: no such file")
@@ -292,6 +294,57 @@ def cmd_json_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_migrate(args: argparse.Namespace) -> int:
+    from .generate.migrate import MigrationError, migration_paths, plan_texts
+
+    if args.old == "-" and args.new == "-":
+        raise UsageError("only one of OLD and NEW can be read from standard input")
+    old_path, old_text = _single_file(args.old)
+    new_path, new_text = _single_file(args.new)
+    try:
+        migration = plan_texts(old_text, new_text, args.dialect, online=args.online)
+    except MigrationError as exc:
+        path = old_path if exc.side == "old" else new_path
+        text = old_text if exc.side == "old" else new_text
+        lines = analyze(text, Options(dialect=args.dialect)).lines
+        for d in exc.diagnostics[:20]:
+            pos = lines.position(d.start)
+            sys.stderr.write(f"{path}:{pos.line + 1}:{pos.character + 1}: error {d.rule} {d.message}\n")
+        raise UsageError(f"{path}: {len(exc.diagnostics)} error(s): a migration needs two valid versions") from None
+    new_lines = analyze(new_text, Options(dialect=args.dialect)).lines
+    for f in sorted(migration.findings, key=lambda f: f.span or (0, 0)):
+        pos = new_lines.position(f.span[0]) if f.span else None
+        where = f"{new_path}:{pos.line + 1}:{pos.character + 1}" if pos else str(new_path)
+        level = RULES[f.rule].severity.value
+        sys.stderr.write(f"{where}: {level} {f.rule} {f.message}\n")
+    if migration.unsupported:
+        sys.stderr.write(f"schema-lang: refusing: {len(migration.unsupported)} change(s) cannot be migrated in "
+                         "place (listed above)\n")
+        return 1
+    if migration.destructive and not args.allow_destructive:
+        sys.stderr.write(f"schema-lang: refusing: {len(migration.destructive)} destructive change(s):\n")
+        for f in migration.destructive:
+            sys.stderr.write(f"  - {f.rule}: {f.message}\n")
+        sys.stderr.write("schema-lang: nothing written; pass --allow-destructive to generate the migration anyway\n")
+        return 1
+    if migration.empty:
+        sys.stderr.write("schema-lang: no changes\n")
+        if not args.out:
+            sys.stdout.write(migration.up.sql())
+        return 0
+    if args.out:
+        out = Path(args.out)
+        out.mkdir(parents=True, exist_ok=True)
+        up, down = migration_paths(out, args.name)
+        up.write_text(migration.up.sql(), encoding="utf-8")
+        down.write_text(migration.down.sql(), encoding="utf-8")
+        sys.stdout.write(f"{up}\n{down}\n")
+        return 0
+    sys.stdout.write("-- ===================== up =====================\n" + migration.up.sql()
+                     + "-- ==================== down ====================\n" + migration.down.sql())
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from server.__main__ import main as serve
 
@@ -328,6 +381,20 @@ def build_parser() -> argparse.ArgumentParser:
     ddl.add_argument("--dialect", choices=DIALECT_NAMES, help="target dialect (default: the file's)")
     ddl.add_argument("-o", "--output", metavar="OUT", help="write the script to OUT")
     ddl.set_defaults(func=cmd_ddl)
+
+    migrate = sub.add_parser("migrate", help="the up and down migration scripts from OLD to NEW")
+    migrate.add_argument("old", metavar="OLD", help="the schema file as it is deployed (- reads standard input)")
+    migrate.add_argument("new", metavar="NEW", help="the schema file as it should become")
+    migrate.add_argument("--dialect", choices=DIALECT_NAMES, help="target dialect (default: NEW's)")
+    migrate.add_argument("--name", default="migration", help="the migration's name in file names (default: migration)")
+    migrate.add_argument("--out", metavar="DIR", help="write DIR/NNNN_NAME.up.sql and .down.sql, numbered after the "
+                                                     "highest number in DIR")
+    migrate.add_argument("--online", action="store_true",
+                         help="PostgreSQL: forms that avoid long locks (CREATE INDEX CONCURRENTLY, NOT VALID "
+                              "constraints validated afterwards); the script then runs outside a transaction")
+    migrate.add_argument("--allow-destructive", action="store_true",
+                         help="generate the migration even when it drops tables or columns or narrows types")
+    migrate.set_defaults(func=cmd_migrate)
 
     erd = sub.add_parser("erd", help="the entity-relationship diagram")
     erd.add_argument("file", metavar="FILE")

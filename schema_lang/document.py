@@ -279,6 +279,12 @@ def _dialect(options: Options):
     return get_dialect(options.dialect)
 
 
+def apply_rule_levels(document: Document, items: list[Diagnostic], options: Options | None = None) -> list[Diagnostic]:
+    """Findings on `document` made outside `analyze` (a migration's, say), under the same rule levels
+    (`options`, then the file's `rules:`) and ignore comments as its own: sorted, those turned off dropped."""
+    return _finalize(items, document.schema, options or Options(), document.lines, document.suppressions)
+
+
 def _finalize(items: list[Diagnostic], schema: Schema, options: Options, lines: LineIndex,
               suppressions: dict[int, frozenset[str] | None]) -> list[Diagnostic]:
     levels = dict(options.rule_levels)

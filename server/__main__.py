@@ -9,7 +9,7 @@ from .app import SchemaLanguageServer
 
 
 def build_server() -> SchemaLanguageServer:
-    from . import code_actions, commands, configuration, diagnostics, hover
+    from . import code_actions, commands, configuration, diagnostics, hover, migration
 
     server = SchemaLanguageServer()
     configuration.register(server)
@@ -17,6 +17,7 @@ def build_server() -> SchemaLanguageServer:
     code_actions.register(server)
     hover.register(server)
     commands.register(server)
+    migration.register(server)
     return server
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pygls.lsp.server import LanguageServer
 
 from schema_lang import __version__
+from schema_lang.diagnostics import Diagnostic
 from schema_lang.document import Document, TableCache
 
 from .settings import Settings
@@ -19,6 +20,12 @@ class DocumentState:
     version: int | None = None
     result_id: str | None = None
     pending: asyncio.Task | None = None
+    # the file's text at git HEAD (None: not in git), read on open and save, never per keystroke
+    baseline: str | None = None
+    baseline_generation: int = 0  # changes with `baseline`: part of the pull result id
+    baseline_task: asyncio.Task | None = None  # the read under way
+    # findings of the change from `baseline` to `document` (schema_lang.generate.migrate)
+    migration: list[Diagnostic] = field(default_factory=list)
 
 
 class SchemaLanguageServer(LanguageServer):

@@ -74,7 +74,8 @@ def register(server: SchemaLanguageServer) -> None:
         if not only or any(types.CodeActionKind.RefactorRewrite.startswith(k) for k in only):
             actions.extend(_normalize_actions(uri, document, convert, start))
         if only and any(k.startswith(types.CodeActionKind.Source) for k in only):
-            from .commands import source_actions
+            from . import commands, migration
 
-            actions.extend(source_actions(uri))
+            actions.extend(commands.source_actions(uri))
+            actions.extend(migration.source_actions(ls, uri))
         return actions or None

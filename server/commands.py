@@ -6,7 +6,10 @@ client can open it itself.  Long work reports $/progress when the client support
 """
 from __future__ import annotations
 
+import uuid
+from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import AsyncIterator, Callable
 
 from lsprotocol import types
 from pygls.uris import to_fs_path
@@ -31,33 +34,53 @@ def _target(uri: str, suffix: str) -> Path:
     return path.with_name(stem + suffix)
 
 
-async def _run(ls: SchemaLanguageServer, uri: str, title: str, suffix: str, produce) -> dict:
+def _window(ls: SchemaLanguageServer):
     caps = ls.client_capabilities
-    window = getattr(caps, "window", None) if caps else None
+    return getattr(caps, "window", None) if caps else None
+
+
+@asynccontextmanager
+async def progress(ls: SchemaLanguageServer, title: str) -> AsyncIterator[Callable[[str, int], None]]:
+    """$/progress begin ... end around a command's work, when the client supports it; yields
+    `report(message, percentage)` (which does nothing for other clients)."""
     token = None
-    if getattr(window, "work_done_progress", False):
-        token = f"schema-lang-{title}-{id(produce)}"
+    if getattr(_window(ls), "work_done_progress", False):
+        token = f"schema-lang-{uuid.uuid4()}"
         await ls.work_done_progress.create_async(token)
         ls.work_done_progress.begin(token, types.WorkDoneProgressBegin(title=title, percentage=0))
+
+    def report(message: str, percentage: int) -> None:
+        if token:
+            ls.work_done_progress.report(token, types.WorkDoneProgressReport(message=message, percentage=percentage))
+
     try:
+        yield report
+    finally:
+        if token:
+            ls.work_done_progress.end(token, types.WorkDoneProgressEnd(message="done"))
+
+
+async def show_document(ls: SchemaLanguageServer, uri: str) -> None:
+    """Opens `uri` in the editor when the client supports window/showDocument."""
+    if getattr(_window(ls), "show_document", None) is not None:
+        await ls.window_show_document_async(types.ShowDocumentParams(uri=uri, take_focus=True))
+
+
+async def _run(ls: SchemaLanguageServer, uri: str, title: str, suffix: str, produce) -> dict:
+    async with progress(ls, title) as report:
         document, _ = analyse_document(ls, uri)
         errors = [d for d in document.diagnostics if d.severity is Severity.ERROR]
         if errors:
             message = f"{title}: the schema has {len(errors)} error(s); fix them first"
             ls.window_show_message(types.ShowMessageParams(types.MessageType.Error, message))
             return {"uri": None, "error": message}
-        if token:
-            ls.work_done_progress.report(token, types.WorkDoneProgressReport(message="generating", percentage=50))
+        report("generating", 50)
         text = produce(document.schema)
         target = _target(uri, suffix)
         target.write_text(text, encoding="utf-8")
         target_uri = target.as_uri()
-        if getattr(window, "show_document", None) is not None:
-            await ls.window_show_document_async(types.ShowDocumentParams(uri=target_uri, take_focus=True))
+        await show_document(ls, target_uri)
         return {"uri": target_uri}
-    finally:
-        if token:
-            ls.work_done_progress.end(token, types.WorkDoneProgressEnd(message="done"))
 
 
 def register(server: SchemaLanguageServer) -> None:

@@ -1,4 +1,7 @@
-"""Diagnostics: pushed on open, change (debounced) and save; answered on pull."""
+"""Diagnostics: pushed on open, change (debounced) and save; answered on pull.
+
+Besides the engine's findings, a document whose buffer differs from its git HEAD version gets
+the findings of that change as a migration (see server/migration.py)."""
 from __future__ import annotations
 
 import asyncio
@@ -10,8 +13,9 @@ from schema_lang.diagnostics import Diagnostic, Severity
 from schema_lang.document import Document, analyze
 from schema_lang.rules import RULES
 
-from .app import SchemaLanguageServer
+from .app import DocumentState, SchemaLanguageServer
 from .convert import PositionConverter
+from .migration import baseline_ready, migration_findings, read_baseline
 
 log = logging.getLogger(__name__)
 
@@ -49,20 +53,34 @@ def analyse_document(ls: SchemaLanguageServer, uri: str) -> tuple[Document, int 
     state = ls.state(uri)
     document = analyze(text_document.source, ls.settings.options(), state.cache)
     state.document = document
+    state.migration = migration_findings(ls, state, document)
     state.version = text_document.version
-    state.result_id = f"{text_document.version}:{ls.settings_generation}"
+    state.result_id = result_id(ls, state, text_document.version)
     return document, text_document.version
 
 
-def lsp_diagnostics(ls: SchemaLanguageServer, document: Document) -> list[types.Diagnostic]:
+def result_id(ls: SchemaLanguageServer, state: DocumentState, version: int | None) -> str:
+    """Changes whenever the diagnostics of a document may: its text, the settings, its HEAD version."""
+    return f"{version}:{ls.settings_generation}:{state.baseline_generation}"
+
+
+def lsp_diagnostics(ls: SchemaLanguageServer, state: DocumentState) -> list[types.Diagnostic]:
+    """The last analysis' diagnostics, with the migration findings, in the client's positions."""
+    document = state.document
     convert = PositionConverter(document.lines, ls.workspace.position_encoding)
-    return [to_lsp(d, convert) for d in document.diagnostics]
+    found = document.diagnostics
+    if state.migration:
+        found = sorted([*found, *state.migration], key=Diagnostic.sort_key)
+    return [to_lsp(d, convert) for d in found]
 
 
 def publish(ls: SchemaLanguageServer, uri: str) -> None:
     try:
-        document, version = analyse_document(ls, uri)
-        items = lsp_diagnostics(ls, document)
+        state = ls.state(uri)
+        version = ls.workspace.get_text_document(uri).version
+        if state.document is None or state.result_id != result_id(ls, state, version):
+            analyse_document(ls, uri)  # else a pull has just analysed this very version
+        items = lsp_diagnostics(ls, state)
     except Exception as exc:  # noqa: BLE001 - the server must outlive any bug
         log.exception("analysis failed for %s", uri)
         ls.window_log_message(types.LogMessageParams(types.MessageType.Error, f"schema-lang: {exc!r}"))
@@ -86,7 +104,8 @@ def schedule(ls: SchemaLanguageServer, uri: str, delay: float) -> None:
         try:
             if delay:
                 await asyncio.sleep(delay)
-            if uri in ls.states:
+            await baseline_ready(state)
+            if ls.states.get(uri) is state:
                 publish(ls, uri)
         except asyncio.CancelledError:
             pass
@@ -97,8 +116,9 @@ def schedule(ls: SchemaLanguageServer, uri: str, delay: float) -> None:
 def register(server: SchemaLanguageServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: SchemaLanguageServer, params: types.DidOpenTextDocumentParams) -> None:
-        ls.state(params.text_document.uri)
-        publish(ls, params.text_document.uri)
+        uri = params.text_document.uri
+        read_baseline(ls, uri, ls.state(uri))
+        schedule(ls, uri, 0)  # as soon as the HEAD version is known
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls: SchemaLanguageServer, params: types.DidChangeTextDocumentParams) -> None:
@@ -109,10 +129,8 @@ def register(server: SchemaLanguageServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE, types.SaveOptions(include_text=False))
     def did_save(ls: SchemaLanguageServer, params: types.DidSaveTextDocumentParams) -> None:
         uri = params.text_document.uri
-        state = ls.state(uri)
-        if state.pending is not None and not state.pending.done():
-            state.pending.cancel()
-        publish(ls, uri)
+        read_baseline(ls, uri, ls.state(uri))  # a commit may have moved HEAD
+        schedule(ls, uri, 0)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: SchemaLanguageServer, params: types.DidCloseTextDocumentParams) -> None:
@@ -125,13 +143,16 @@ def register(server: SchemaLanguageServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_DIAGNOSTIC,
                     types.DiagnosticOptions(identifier="schema-lang", inter_file_dependencies=False,
                                             workspace_diagnostics=False))
-    def pull(ls: SchemaLanguageServer, params: types.DocumentDiagnosticParams):
+    async def pull(ls: SchemaLanguageServer, params: types.DocumentDiagnosticParams):
         uri = params.text_document.uri
         if uri not in ls.workspace.text_documents:  # not open: nothing to say about it
             return types.FullDocumentDiagnosticReport(items=[])
         state = ls.state(uri)
+        await baseline_ready(state)
+        if uri not in ls.workspace.text_documents:  # closed meanwhile
+            return types.FullDocumentDiagnosticReport(items=[])
         version = ls.workspace.get_text_document(uri).version
-        current = f"{version}:{ls.settings_generation}"
+        current = result_id(ls, state, version)
         if state.document is None or state.result_id != current:
             try:
                 analyse_document(ls, uri)
@@ -143,7 +164,7 @@ def register(server: SchemaLanguageServer) -> None:
                     severity=types.DiagnosticSeverity.Error, code="internal/error", source="schema-lang")])
         if params.previous_result_id is not None and params.previous_result_id == state.result_id:
             return types.UnchangedDocumentDiagnosticReport(result_id=state.result_id)
-        return types.FullDocumentDiagnosticReport(items=lsp_diagnostics(ls, state.document),
+        return types.FullDocumentDiagnosticReport(items=lsp_diagnostics(ls, state),
                                                   result_id=state.result_id)
 
 
@@ -151,6 +172,11 @@ def refresh_all(ls: SchemaLanguageServer) -> None:
     """Re-diagnoses every open document (after a settings change)."""
     for uri in list(ls.states):
         publish(ls, uri)
+    ask_to_pull(ls)
+
+
+def ask_to_pull(ls: SchemaLanguageServer) -> None:
+    """Asks a pulling client to pull again (workspace/diagnostic/refresh), when it can be asked."""
     if not ls.should_push():
         caps = ls.client_capabilities
         workspace = getattr(caps, "workspace", None) if caps else None

@@ -17,6 +17,8 @@ class Settings:
     rules: dict[str, str] = field(default_factory=dict)
     debounce_ms: int = 50
     diagnostics_mode: str = "auto"  # auto | push | pull
+    migrations_dir: str = "migrations"  # relative to the schema file's folder
+    migration_diagnostics: bool = True  # findings of the change since git HEAD, while the buffer differs
 
     def options(self) -> Options:
         return Options(dialect=self.dialect, rule_levels=dict(self.rules))
@@ -55,4 +57,16 @@ class Settings:
                 problems.append("schemaLang.debounceMs: expected a number of milliseconds")
         if raw.get("diagnosticsMode") in ("auto", "push", "pull"):
             self.diagnostics_mode = raw["diagnosticsMode"]
+        if "migrationsDir" in raw:
+            value = raw["migrationsDir"]
+            if isinstance(value, str) and value.strip():
+                self.migrations_dir = value.strip()
+            else:
+                problems.append("schemaLang.migrationsDir: expected a folder (relative to the schema file's)")
+        if "migrationDiagnostics" in raw:
+            value = raw["migrationDiagnostics"]
+            if isinstance(value, bool):
+                self.migration_diagnostics = value
+            else:
+                problems.append("schemaLang.migrationDiagnostics: expected true or false")
         return problems

@@ -7,8 +7,12 @@ from ..types import ColumnType
 
 
 def check(schema: Schema, report: Reporter) -> None:
+    _check_was(list(schema.tables.values()), "table", report, lambda t: (t.at(t.was_span), t.name, None))
     for table in schema.tables.values():
         table_local(table, "columns", lambda local, t=table: _check_table_columns(t, local), report)
+        table_local(table, "was", lambda local, t=table: _check_was(
+            list(t.columns.values()), f"column of table '{t.name}'", local,
+            lambda c, t=t: (c.was_span, t.name, c.name)), report)
         for fk in table.foreign_keys:
             _check_foreign_key(schema, table, fk, report)
         for column in table.columns.values():
@@ -26,6 +30,34 @@ def unknown_column(table: Table, name: str, span: Span, report: Reporter, where:
     owner_table, owner_column = owner or (table.name, None)
     report("reference/unknown-column", message, span, owner_table, owner_column,
            replace_fix(span, suggestion) if suggestion else (), base=base)
+
+
+def _check_was(things: list, kind: str, report: Reporter, where) -> None:
+    """`was:` names a thing's previous name, for migrations: it must be a name that is no
+    longer in use, claimed by one thing only."""
+    names = {t.name for t in things}
+    claims: dict[str, list] = {}
+    for thing in things:
+        if not thing.was or thing.was_span is None:
+            continue
+        span, table, column = where(thing)
+        if thing.was == thing.name:
+            report("schema/was-unchanged", f"`was: {thing.was}` names the {kind.split(' ')[0]} itself: a rename needs "
+                   "the old name it had before", span, table, column)
+        elif thing.was in names:
+            report("schema/was-unchanged", f"`was: {thing.was}`: a {kind} named '{thing.was}' still exists, so "
+                   f"'{thing.name}' cannot be its new name", span, table, column)
+        else:
+            claims.setdefault(thing.was, []).append((thing, span, table, column))
+    for old, claimants in claims.items():
+        if len(claimants) < 2:
+            continue
+        for thing, span, table, column in claimants:
+            others = [c[0].name for c in claimants if c[0] is not thing]
+            related = tuple((s[0], s[1], f"'{t.name}' also claims to be '{old}'")
+                            for t, s, _, _ in claimants if t is not thing)
+            report("schema/was-conflict", f"`was: {old}` is also claimed by {', '.join(others)}: only one "
+                   f"{kind.split(' ')[0]} can be the renamed '{old}'", span, table, column, related=related)
 
 
 def _check_table_columns(table: Table, report: Reporter) -> None:

@@ -52,6 +52,28 @@ class Dialect:
     # declarative partitioning that the DDL writes (PARTITION BY ... with partitions)
     partitioning: bool = False
     sqlglot_name: str = ""  # the dialect's name in sqlglot
+    # how a column is made an identity column (None: the dialect has none beyond SQLite's rowid)
+    identity_sql: str | None = None
+    rowid_alias: bool = False  # a single integer primary key is the table's rowid (SQLite)
+    enum_check: bool = False  # enums without a native type are text with a CHECK of the values
+    unique_constraints: bool = True  # False: uniques are written as named unique indexes
+    alter_foreign_keys: bool = True  # foreign keys can be added and dropped after CREATE TABLE
+
+    # -- migrations (generate/migrate.py) --
+    transactional_ddl: bool = False  # schema changes can run inside BEGIN ... COMMIT
+    # how columns change: "alter" (one ALTER COLUMN per property), "modify" (MODIFY COLUMN with the
+    # whole new definition) or "rebuild" (a new table, rows copied over)
+    alter_column: str = "alter"
+    add_column_position: bool = False  # ADD COLUMN ... AFTER keeps the schema's column order
+    # constraint kinds whose names the engine keeps (others are matched by what they say)
+    named_constraints: frozenset[str] = frozenset({"primary key", "unique", "check", "foreign key"})
+    # templates with {table}, {old}, {new} / {name}; a kind without one is dropped and added again
+    rename_constraint: dict[str, str] = field(default_factory=dict)
+    rename_index: str | None = None
+    drop_constraint: dict[str, str] = field(default_factory=dict)
+    drop_index: str = "DROP INDEX {name}"
+    # report PostgreSQL's long-lock operations (migration/locks-table) and offer online forms
+    lock_findings: bool = False
 
     def quote(self, name: str) -> str:
         q = self.identifier_quote

@@ -75,4 +75,16 @@ DIALECT = Dialect(
     now_default="CURRENT_TIMESTAMP(6)",
     regexp_operator=True,
     comments="inline",
+    identity_sql="AUTO_INCREMENT",
+    alter_column="modify",
+    add_column_position=True,
+    # the primary key is always called PRIMARY
+    named_constraints=frozenset({"unique", "check", "foreign key"}),
+    rename_constraint={"unique": "ALTER TABLE {table} RENAME INDEX {old} TO {new}"},
+    rename_index="ALTER TABLE {table} RENAME INDEX {old} TO {new}",
+    drop_constraint={"primary key": "ALTER TABLE {table} DROP PRIMARY KEY",
+                     "unique": "ALTER TABLE {table} DROP INDEX {name}",
+                     "check": "ALTER TABLE {table} DROP CONSTRAINT {name}",
+                     "foreign key": "ALTER TABLE {table} DROP FOREIGN KEY {name}"},
+    drop_index="DROP INDEX {name} ON {table}",
 )

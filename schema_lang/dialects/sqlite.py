@@ -50,4 +50,14 @@ DIALECT = Dialect(
     native_enums=False,
     arrays=False,
     now_default="CURRENT_TIMESTAMP",
+    rowid_alias=True,
+    enum_check=True,
+    unique_constraints=False,
+    alter_foreign_keys=False,
+    transactional_ddl=True,
+    # ALTER TABLE renames tables and columns and adds and drops simple columns; anything else
+    # rebuilds the table (https://www.sqlite.org/lang_altertable.html#otheralter)
+    alter_column="rebuild",
+    # constraint names are only text inside CREATE TABLE: nothing reads them
+    named_constraints=frozenset(),
 )

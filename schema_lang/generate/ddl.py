@@ -113,14 +113,16 @@ def _check_sql(check: str, schema: Schema, dialect: Dialect, where: str, notes: 
 HASH_PARTITIONS = 4
 
 
-def _partitions_sql(table: Table, dialect: Dialect) -> list[str]:
+def _partitions(table: Table, dialect: Dialect) -> list[tuple[str, str]]:
     """Partitions that let the table take rows at once: a default partition for range and
     list partitioning (add ranges as data arrives), four for hash partitioning."""
     q = lambda n: quote(dialect, n)  # noqa: E731
     if table.partition_by.method == "hash":
-        return [f"CREATE TABLE {q(_short(f'{table.name}_p{i}', dialect))} PARTITION OF {q(table.name)} "
-                f"FOR VALUES WITH (MODULUS {HASH_PARTITIONS}, REMAINDER {i})" for i in range(HASH_PARTITIONS)]
-    return [f"CREATE TABLE {q(_short(f'{table.name}_default', dialect))} PARTITION OF {q(table.name)} DEFAULT"]
+        names = [_short(f"{table.name}_p{i}", dialect) for i in range(HASH_PARTITIONS)]
+        return [(name, f"CREATE TABLE {q(name)} PARTITION OF {q(table.name)} "
+                       f"FOR VALUES WITH (MODULUS {HASH_PARTITIONS}, REMAINDER {i})") for i, name in enumerate(names)]
+    name = _short(f"{table.name}_default", dialect)
+    return [(name, f"CREATE TABLE {q(name)} PARTITION OF {q(table.name)} DEFAULT")]
 
 
 def _one_line(text: str) -> str:
@@ -168,6 +170,241 @@ class DDL:
         return header + "".join(s.rstrip(";") + ";\n\n" for s in self.statements)
 
 
+# What the DDL creates, object by object, in the target dialect's SQL.  `generate` writes
+# it out as CREATE statements; migrations compare two of them (see generate/migrate.py).
+
+@dataclass(slots=True)
+class ColumnDef:
+    name: str
+    type_sql: str
+    nullable: bool
+    default: str | None  # SQL; None for identity columns
+    identity: bool
+    comment: str | None
+    source: Column
+    rowid_key: bool = False  # SQLite's INTEGER PRIMARY KEY
+
+    def sql(self, dialect: Dialect) -> str:
+        q = quote(dialect, self.name)
+        if self.rowid_key:
+            line = f"{q} INTEGER PRIMARY KEY"
+        else:
+            parts = [q, self.type_sql]
+            if self.identity and dialect.identity_sql:
+                parts.append(dialect.identity_sql)
+            if not self.nullable:
+                parts.append("NOT NULL")
+            if self.default is not None:
+                parts.append(f"DEFAULT {self.default}")
+            line = " ".join(parts)
+        if self.comment and dialect.comments == "inline":
+            line += f" COMMENT {_string(self.comment)}"
+        if self.comment and dialect.comments == "sql":
+            line = f"-- {_one_line(self.comment)}\n  {line}"
+        return line
+
+
+@dataclass(slots=True)
+class ConstraintDef:
+    kind: str  # "primary key" | "unique" | "check" | "foreign key"
+    name: str
+    body: str  # "PRIMARY KEY (a, b)", "CHECK (x > 0)", "FOREIGN KEY (a) REFERENCES t (id) ..."
+    columns: tuple[str, ...]  # the columns it constrains (a check's: those it mentions)
+    target: str | None = None  # a foreign key's referenced table
+    target_columns: tuple[str, ...] = ()
+    deferred: bool = False  # a foreign key closing a cycle: added once both tables exist
+
+    def sql(self, dialect: Dialect) -> str:
+        return f"CONSTRAINT {quote(dialect, self.name)} {self.body}"
+
+
+@dataclass(slots=True)
+class IndexDef:
+    name: str
+    sql: str  # the CREATE INDEX statement
+    columns: tuple[str, ...]  # the leading plain columns, in order (what a foreign key can use)
+    unique: bool = False
+
+
+@dataclass(slots=True)
+class TableDef:
+    name: str
+    columns: dict[str, ColumnDef]
+    constraints: list[ConstraintDef]
+    indexes: list[IndexDef]
+    comment: str | None
+    partition_clause: str  # " PARTITION BY RANGE (at)", or ""
+    partitions: list[tuple[str, str]]  # (name, CREATE TABLE ... PARTITION OF ...)
+    source: Table
+
+    def constraint(self, name: str) -> ConstraintDef | None:
+        return next((c for c in self.constraints if c.name == name), None)
+
+    def create_sql(self, dialect: Dialect, name: str | None = None,
+                   with_foreign_key=lambda c: not c.deferred) -> str:
+        """CREATE TABLE, under `name` when given (SQLite's rebuild creates a copy first)."""
+        lines = [c.sql(dialect) for c in self.columns.values()]
+        for constraint in self.constraints:
+            if constraint.kind == "primary key" and any(c.rowid_key for c in self.columns.values()):
+                continue
+            if constraint.kind == "foreign key" and not with_foreign_key(constraint):
+                continue
+            lines.append(constraint.sql(dialect))
+        sql = f"CREATE TABLE {quote(dialect, name or self.name)} (\n  " + ",\n  ".join(lines) + "\n)"
+        sql += self.partition_clause
+        if self.comment and dialect.comments == "inline":
+            sql += f" COMMENT={_string(self.comment)}"
+        if self.comment and dialect.comments == "sql":
+            sql = f"-- {_one_line(self.comment)}\n" + sql
+        return sql
+
+    def comment_statements(self, dialect: Dialect) -> list[str]:
+        if dialect.comments != "statements":
+            return []
+        q = lambda n: quote(dialect, n)  # noqa: E731
+        out = []
+        if self.comment:
+            out.append(f"COMMENT ON TABLE {q(self.name)} IS {_string(self.comment)}")
+        out.extend(f"COMMENT ON COLUMN {q(self.name)}.{q(c.name)} IS {_string(c.comment)}"
+                   for c in self.columns.values() if c.comment)
+        return out
+
+
+@dataclass(slots=True)
+class Catalog:
+    dialect: Dialect
+    enums: dict[str, tuple[str, ...]]  # native enum types (PostgreSQL)
+    tables: dict[str, TableDef]  # parents before children
+    notes: list[str]
+
+
+def _rowid_key(table: Table, dialect: Dialect) -> str | None:
+    """SQLite's rowid alias: a single-column integer primary key is the fast key there,
+    and what identity means there."""
+    if not dialect.rowid_alias or len(table.primary_key) != 1:
+        return None
+    column = table.columns.get(table.primary_key[0])
+    if column is None or column.type is None or column.type.base not in ("smallint", "int", "bigint"):
+        return None
+    return column.name
+
+
+def _mentioned(sql: str, dialect: Dialect) -> tuple[str, ...]:
+    """The columns an expression names, in order of appearance."""
+    try:
+        tree = sqlglot.parse_one(sql, read=dialect.sqlglot_name or None)
+    except sqlglot.errors.SqlglotError:
+        return ()
+    return tuple(dict.fromkeys(c.name for c in tree.find_all(exp.Column)))
+
+
+def _check_name(table: Table, columns: tuple[str, ...], taken: set[str], dialect: Dialect) -> str:
+    """A check named after the columns it mentions: stable while the expression is."""
+    base = f"ck_{table.name}_{'_'.join(columns) if columns else 'row'}"
+    name, n = _short(base, dialect), 2
+    while name in taken:
+        name, n = _short(f"{base}_{n}", dialect), n + 1
+    return name
+
+
+def table_def(table: Table, schema: Schema, dialect: Dialect, notes: list[str], with_checks: bool = True,
+              deferred: set[int] = frozenset()) -> TableDef:
+    q = lambda n: quote(dialect, n)  # noqa: E731
+    rowid = _rowid_key(table, dialect)
+    columns: dict[str, ColumnDef] = {}
+    constraints: list[ConstraintDef] = []
+    taken: set[str] = set()
+    checks: list[tuple[str, tuple[str, ...], str | None]] = []  # (sql, columns, fixed name)
+    for column in table.columns.values():
+        if column.type is None:
+            continue
+        identity = column.identity and dialect.identity_sql is not None
+        default = None if column.identity else _default_sql(column, dialect, schema)
+        columns[column.name] = ColumnDef(
+            column.name, column_type_sql(column.type, dialect, schema),
+            nullable=column.nullable and not column.identity and column.name not in table.primary_key,
+            default=default, identity=identity, comment=column.description, source=column,
+            rowid_key=column.name == rowid)
+        if column.type.base == "enum" and dialect.enum_check and not (column.type.enum_name and dialect.native_enums):
+            values = column.type.enum_values or tuple(schema.enums[column.type.enum_name].values)
+            checks.append((f"{q(column.name)} IN ({', '.join(_string(v) for v in values)})", (column.name,),
+                           _short(f"ck_{table.name}_{column.name}_in", dialect)))
+        if with_checks and column.check:
+            check = _check_sql(column.check, schema, dialect, f"{table.name}.{column.name}", notes)
+            if check:
+                checks.append((check, (column.name,), _short(f"ck_{table.name}_{column.name}", dialect)))
+    if table.primary_key:
+        constraints.append(ConstraintDef("primary key", primary_key_name(table, dialect, notes),
+                                         f"PRIMARY KEY ({', '.join(q(c) for c in table.primary_key)})",
+                                         tuple(table.primary_key)))
+    if dialect.unique_constraints:
+        for unique in table.uniques:
+            constraints.append(ConstraintDef("unique", unique_name(table, unique.columns, dialect, notes),
+                                             f"UNIQUE ({', '.join(q(c) for c in unique.columns)})",
+                                             tuple(unique.columns)))
+    if with_checks:
+        for check, _ in table.checks:
+            translated = _check_sql(check, schema, dialect, table.name, notes)
+            if translated:
+                checks.append((translated, _mentioned(translated, dialect), None))
+    for sql, cols, name in checks:
+        if name is None or name in taken:
+            name = _check_name(table, cols, taken, dialect)
+        taken.add(name)
+        constraints.append(ConstraintDef("check", name, f"CHECK ({sql})", cols))
+    for fk in table.foreign_keys:
+        target = schema.tables.get(fk.table)
+        if target is None:
+            continue
+        constraints.append(ConstraintDef(
+            "foreign key", fk.name or _short(f"fk_{table.name}_{'_'.join(fk.columns)}", dialect, notes),
+            _fk_sql(fk, schema, dialect), tuple(fk.columns), fk.table,
+            tuple(fk.target_columns or target.primary_key),
+            deferred=id(fk) in deferred and dialect.alter_foreign_keys))
+    indexes: list[IndexDef] = []
+    if not dialect.unique_constraints:
+        # named unique indexes, so plans and messages name them as the schema does
+        for unique in table.uniques:
+            name = unique_name(table, unique.columns, dialect, notes)
+            indexes.append(IndexDef(name, f"CREATE UNIQUE INDEX {q(name)} ON {q(table.name)} "
+                                          f"({', '.join(q(c) for c in unique.columns)})",
+                                    tuple(unique.columns), unique=True))
+    for index in table.indexes:
+        sql = _index_sql(table, index, dialect, schema, notes)
+        if sql:
+            leading = []
+            for c in index.columns:
+                if c.expression:
+                    break
+                leading.append(c.name)
+            usable = not index.where and (index.using or "btree") in ("btree", "hash")
+            indexes.append(IndexDef(index_name(table, index, dialect), sql, tuple(leading) if usable else (),
+                                    unique=index.unique))
+    clause, partitions = "", []
+    if table.partition_by is not None:
+        part = table.partition_by
+        if dialect.partitioning:
+            clause = f" PARTITION BY {part.method.upper()} ({', '.join(q(c) for c, _ in part.columns)})"
+            partitions = _partitions(table, dialect)
+        else:
+            notes.append(f"{table.name} is not partitioned: the DDL for {dialect.display_name} leaves "
+                         f"partition_by: {part.method}({', '.join(c for c, _ in part.columns)}) out")
+    return TableDef(table.name, columns, constraints, indexes, table.description, clause, partitions, table)
+
+
+def catalog(schema: Schema, dialect: Dialect | None = None, with_checks: bool = True) -> Catalog:
+    dialect = dialect or schema.dialect
+    notes: list[str] = []
+    enums = {e.name: tuple(e.values) for e in schema.enums.values()} if dialect.native_enums else {}
+    order, deferred = _ordered(schema)
+    tables = {t.name: table_def(t, schema, dialect, notes, with_checks, deferred) for t in order}
+    return Catalog(dialect, enums, tables, notes)
+
+
+def create_enum_sql(dialect: Dialect, name: str, values: tuple[str, ...]) -> str:
+    return f"CREATE TYPE {quote(dialect, name)} AS ENUM ({', '.join(_string(v) for v in values)})"
+
+
 def _ordered(schema: Schema) -> tuple[list[Table], set[int]]:
     """Tables parents first; returns the order and the ids of foreign keys that close a cycle."""
     order: list[Table] = []
@@ -207,105 +444,22 @@ def _fk_sql(fk: ForeignKey, schema: Schema, dialect: Dialect) -> str:
 
 
 def generate(schema: Schema, dialect: Dialect | None = None, with_checks: bool = True) -> DDL:
-    dialect = dialect or schema.dialect
-    q = lambda n: quote(dialect, n)  # noqa: E731
-    statements: list[str] = []
-    notes: list[str] = []
-    if dialect.native_enums:
-        for enum in schema.enums.values():
-            statements.append(f"CREATE TYPE {q(enum.name)} AS ENUM ({', '.join(_string(v) for v in enum.values)})")
-    order, deferred = _ordered(schema)
+    cat = catalog(schema, dialect, with_checks)
+    dialect = cat.dialect
+    statements = [create_enum_sql(dialect, name, values) for name, values in cat.enums.items()]
     after: list[str] = []
-    for table in order:
-        lines = []
-        rowid_pk = (dialect.name == "sqlite" and len(table.primary_key) == 1
-                    and table.columns.get(table.primary_key[0]) is not None
-                    and table.columns[table.primary_key[0]].type is not None
-                    and table.columns[table.primary_key[0]].type.base in ("smallint", "int", "bigint"))
-        for column in table.columns.values():
-            if column.type is None:
-                continue
-            if rowid_pk and column.name == table.primary_key[0]:
-                # SQLite's rowid: the fast key, and what identity means there
-                lines.append(f"{q(column.name)} INTEGER PRIMARY KEY")
-                continue
-            parts = [q(column.name), column_type_sql(column.type, dialect, schema)]
-            if column.identity:
-                parts.append({"postgresql": "GENERATED BY DEFAULT AS IDENTITY", "mysql": "AUTO_INCREMENT"}.get(
-                    dialect.name, ""))
-            if not column.nullable:
-                parts.append("NOT NULL")
-            default = _default_sql(column, dialect, schema)
-            if default is not None and not column.identity:
-                parts.append(f"DEFAULT {default}")
-            inline_enum = column.type.base == "enum" and not column.type.enum_name and dialect.native_enums
-            if inline_enum or (column.type.base == "enum" and not dialect.native_enums and dialect.name == "sqlite"):
-                values = column.type.enum_values or tuple(schema.enums[column.type.enum_name].values)
-                parts.append(f"CHECK ({q(column.name)} IN ({', '.join(_string(v) for v in values)}))")
-            if with_checks and column.check:
-                check = _check_sql(column.check, schema, dialect, f"{table.name}.{column.name}", notes)
-                if check:
-                    parts.append(f"CHECK ({check})")
-            if column.description and dialect.comments == "inline":
-                parts.append(f"COMMENT {_string(column.description)}")
-            line = " ".join(p for p in parts if p)
-            if column.description and dialect.comments == "sql":
-                line = f"-- {_one_line(column.description)}\n  {line}"
-            lines.append(line)
-        if table.primary_key and not rowid_pk:
-            lines.append(f"CONSTRAINT {q(primary_key_name(table, dialect, notes))} PRIMARY KEY "
-                         f"({', '.join(q(c) for c in table.primary_key)})")
-        if dialect.name != "sqlite":
-            for unique in table.uniques:
-                lines.append(f"CONSTRAINT {q(unique_name(table, unique.columns, dialect, notes))} UNIQUE "
-                             f"({', '.join(q(c) for c in unique.columns)})")
-        if with_checks:
-            for check, _ in table.checks:
-                translated = _check_sql(check, schema, dialect, table.name, notes)
-                if translated:
-                    lines.append(f"CHECK ({translated})")
-        for fk in table.foreign_keys:
-            if fk.table not in schema.tables:
-                continue
-            if id(fk) in deferred and dialect.name != "sqlite":
-                after.append(f"ALTER TABLE {q(table.name)} ADD {_fk_sql(fk, schema, dialect)}")
-            else:
-                lines.append(_fk_sql(fk, schema, dialect))
-        create = f"CREATE TABLE {q(table.name)} (\n  " + ",\n  ".join(lines) + "\n)"
-        partitions: list[str] = []
-        if table.partition_by is not None:
-            part = table.partition_by
-            columns = ", ".join(q(c) for c, _ in part.columns)
-            if dialect.partitioning:
-                create += f" PARTITION BY {part.method.upper()} ({columns})"
-                partitions = _partitions_sql(table, dialect)
-            else:
-                notes.append(f"{table.name} is not partitioned: the DDL for {dialect.display_name} leaves "
-                             f"partition_by: {part.method}({', '.join(c for c, _ in part.columns)}) out")
-        if table.description and dialect.comments == "inline":
-            create += f" COMMENT={_string(table.description)}"
-        if table.description and dialect.comments == "sql":
-            create = f"-- {_one_line(table.description)}\n" + create
-        statements.append(create)
-        statements.extend(partitions)
-        if dialect.comments == "statements":
-            if table.description:
-                statements.append(f"COMMENT ON TABLE {q(table.name)} IS {_string(table.description)}")
-            for column in table.columns.values():
-                if column.description and column.type is not None:
-                    statements.append(f"COMMENT ON COLUMN {q(table.name)}.{q(column.name)} IS "
-                                      f"{_string(column.description)}")
-        if dialect.name == "sqlite":
-            # named unique indexes, so plans and messages name them as the schema does
-            for unique in table.uniques:
-                statements.append(f"CREATE UNIQUE INDEX {q(unique_name(table, unique.columns, dialect, notes))} ON "
-                                  f"{q(table.name)} ({', '.join(q(c) for c in unique.columns)})")
-        for index in table.indexes:
-            sql = _index_sql(table, index, dialect, schema, notes)
-            if sql:
-                statements.append(sql)
+    for table in cat.tables.values():
+        statements.append(table.create_sql(dialect))
+        statements.extend(sql for _, sql in table.partitions)
+        statements.extend(table.comment_statements(dialect))
+        statements.extend(index.sql for index in table.indexes)
+        after.extend(add_constraint_sql(dialect, table.name, c) for c in table.constraints if c.deferred)
     statements.extend(after)
-    return DDL(statements, notes)
+    return DDL(statements, cat.notes)
+
+
+def add_constraint_sql(dialect: Dialect, table: str, constraint: ConstraintDef) -> str:
+    return f"ALTER TABLE {quote(dialect, table)} ADD {constraint.sql(dialect)}"
 
 
 def _index_sql(table: Table, index: Index, dialect: Dialect, schema: Schema, notes: list[str]) -> str | None:

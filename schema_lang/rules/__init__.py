@@ -50,6 +50,8 @@ _ALL = [
     Rule("schema/invalid-value", E, "A value of the wrong shape or out of range"),
     Rule("schema/missing-key", E, "A required key is missing"),
     Rule("schema/unknown-type", E, "A column type that is neither built in nor a declared enum"),
+    Rule("schema/was-unchanged", E, "A `was:` mark naming the thing itself, or a name still in use"),
+    Rule("schema/was-conflict", E, "Two tables, or two columns of a table, claim the same old name with `was:`"),
     Rule("schema/unknown-rule", W, "A rule id in `rules:` or an ignore comment that does not exist"),
     Rule("reference/unknown-table", E, "A reference to a table that is not declared"),
     Rule("reference/unknown-column", E, "A reference to a column the table does not have"),
@@ -63,6 +65,16 @@ _ALL = [
          "A primary key or unique constraint of a partitioned table that lacks the partition columns"),
     Rule("dialect/type-mapped", W, "A type the target dialect lacks, stored as something else"),
     Rule("dialect/unsupported-type", E, "A type the target dialect cannot store without an explicit choice"),
+    # found by comparing two versions of a file (generate/migrate.py), not by `check`
+    Rule("migration/drops-table", W, "A migration drops a table and its rows"),
+    Rule("migration/drops-column", W, "A migration drops a column and its values"),
+    Rule("migration/narrows-type", W, "A migration changes a column to a type that may not hold its values"),
+    Rule("migration/removes-enum-value", W, "A migration removes a value from an enum that rows may hold"),
+    Rule("migration/adds-not-null-without-default", W,
+         "A migration adds a NOT NULL column without a default: existing rows need a value"),
+    Rule("migration/locks-table", W, "A PostgreSQL migration step that holds a long lock on a table"),
+    Rule("migration/possible-rename", I, "A column or table disappears while a similar one appears: a rename?"),
+    Rule("migration/unsupported-change", E, "A change the migration cannot make in place"),
     Rule("internal/error", E, "schema-lang failed while analysing the file"),
 ]
 

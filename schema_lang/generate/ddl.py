@@ -145,6 +145,11 @@ def _default_sql(column: Column, dialect: Dialect, schema: Schema) -> str | None
     text = default.strip()
     if _NOW.fullmatch(text):
         return dialect.now_default
+    ctype = column.type
+    if ctype is not None and ctype.base == "enum":
+        values = ctype.enum_values or (schema.enums[ctype.enum_name].values if ctype.enum_name in schema.enums else ())
+        if text in values:  # `default pending`: the file may name an enum value without quotes
+            return _string(text)
     source = schema.source_dialect.sqlglot_name
     if source == dialect.sqlglot_name:
         return text

@@ -291,3 +291,15 @@ def test_long_generated_names_are_shortened_with_a_note_and_still_run(postgres_u
     assert len(ddl.notes) == 2 and all("is longer than PostgreSQL allows (63 bytes)" in n for n in ddl.notes)
     catalog = catalog_postgres(postgres_uri, ddl.script())
     assert all(len(name) <= 63 for name in catalog[long]["indexes"])
+
+
+def test_an_unquoted_enum_default_is_written_as_a_string(postgres_uri):
+    text = ("schema: s\nenums:\n  st: [pending, done]\ntables:\n  t:\n    columns:\n      id: int pk\n"
+            "      s: st not null default pending\n      k: enum(a, b) default b\n")
+    schema = analyze(text).schema
+    assert "DEFAULT 'pending'" in generate(schema, get_dialect("postgresql")).script()
+    catalog_postgres(postgres_uri, generate(schema, get_dialect("postgresql")).script())
+    connection = sqlite3.connect(":memory:")
+    connection.executescript(generate(schema, get_dialect("sqlite")).script())
+    connection.execute("INSERT INTO t (id) VALUES (1)")
+    assert connection.execute("SELECT s, k FROM t").fetchall() == [("pending", "b")]

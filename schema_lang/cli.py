@@ -107,10 +107,9 @@ def sarif_report(results: list[tuple[str, Document]]) -> dict:
 
 def cmd_check(args: argparse.Namespace) -> int:
     files = _collect(args.paths)
-    options = Options(dialect=args.dialect)
     results: list[tuple[str, Document]] = []
     for path in files:
-        results.append((str(path), analyze(read_text(path), options)))
+        results.append((str(path), analyze(read_text(path), Options(dialect=args.dialect, path=str(path)))))
     out = sys.stdout
     if args.format == "json":
         items = [_json_item(name, doc, d) for name, doc in results for d in doc.diagnostics]
@@ -143,7 +142,7 @@ def cmd_inspect(args: argparse.Namespace) -> int:
     from .analysis.normalization import normalization_of
 
     path, text = _single_file(args.file)
-    document = analyze(text, Options(dialect=args.dialect))
+    document = analyze(text, Options(dialect=args.dialect, path=str(path)))
     tables = {}
     for name, table in document.schema.tables.items():
         if not table.columns:
@@ -192,7 +191,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
     from .explain import ExplainError, explain
 
     path, text = _single_file(args.file)
-    document = analyze(text)
+    document = analyze(text, Options(path=str(path)))
     if any(d.severity is Severity.ERROR for d in document.diagnostics):
         raise UsageError(f"{path}: fix the errors `schema-lang check` reports before explaining")
     try:
@@ -216,7 +215,7 @@ def cmd_ddl(args: argparse.Namespace) -> int:
     from .generate.ddl import generate
 
     path, text = _single_file(args.file)
-    document = analyze(text, Options(dialect=args.dialect))
+    document = analyze(text, Options(dialect=args.dialect, path=str(path)))
     errors = [d for d in document.diagnostics if d.severity is Severity.ERROR]
     if errors:
         raise UsageError(f"{path}: {len(errors)} error(s); `schema-lang check {path}` lists them")
@@ -230,7 +229,7 @@ def cmd_ddl(args: argparse.Namespace) -> int:
 
 def _checked_schema(raw: str, dialect: str | None = None):
     path, text = _single_file(raw)
-    document = analyze(text, Options(dialect=dialect))
+    document = analyze(text, Options(dialect=dialect, path=str(path)))
     errors = [d for d in document.diagnostics if d.severity is Severity.ERROR]
     if errors:
         raise UsageError(f"{path}: {len(errors)} error(s); `schema-lang check {path}` lists them")
@@ -302,16 +301,18 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     old_path, old_text = _single_file(args.old)
     new_path, new_text = _single_file(args.new)
     try:
-        migration = plan_texts(old_text, new_text, args.dialect, online=args.online)
+        # OLD's includes are resolved next to NEW when OLD has no folder of its own (stdin)
+        migration = plan_texts(old_text, new_text, args.dialect, online=args.online,
+                               old_path=str(new_path if args.old == "-" else old_path), new_path=str(new_path))
     except MigrationError as exc:
         path = old_path if exc.side == "old" else new_path
         text = old_text if exc.side == "old" else new_text
-        lines = analyze(text, Options(dialect=args.dialect)).lines
+        lines = analyze(text, Options(dialect=args.dialect, path=str(path))).lines
         for d in exc.diagnostics[:20]:
             pos = lines.position(d.start)
             sys.stderr.write(f"{path}:{pos.line + 1}:{pos.character + 1}: error {d.rule} {d.message}\n")
         raise UsageError(f"{path}: {len(exc.diagnostics)} error(s): a migration needs two valid versions") from None
-    new_lines = analyze(new_text, Options(dialect=args.dialect)).lines
+    new_lines = analyze(new_text, Options(dialect=args.dialect, path=str(new_path))).lines
     for f in sorted(migration.findings, key=lambda f: f.span or (0, 0)):
         pos = new_lines.position(f.span[0]) if f.span else None
         where = f"{new_path}:{pos.line + 1}:{pos.character + 1}" if pos else str(new_path)

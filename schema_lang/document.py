@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from . import analysis
 from .diagnostics import Diagnostic, LineIndex, Severity
 from .chunks import split_tables
+from .includes import add_external_tables, load_includes
 from .loader import Reporter, did_you_mean, load_root, replace_fix, resolve_table_entry, shift_diagnostic
 from .model import Schema, Table
 from .rules import RULES
@@ -27,6 +28,12 @@ class Options:
     dialect: str | None = None  # overrides the file's `dialect:`
     # rule id -> off|hint|info|warning|error; the file's own `rules:` wins over these
     rule_levels: dict[str, str] = field(default_factory=dict)
+    # the file's path, against which `include:` paths are resolved
+    path: str | None = None
+    # reads an included file (an editor passes one that prefers its open buffers); None: from disk
+    read: object = None
+    # the files being included on the way here: a cycle stops there
+    including: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)
@@ -199,6 +206,7 @@ def _analyze(text: str, options: Options | None, cache: TableCache | None) -> Do
             root = parsed.root
             report.items.extend(parsed.diagnostics)
         schema = load_root(text, root, report, options.dialect)
+        external = load_includes(root, schema, options, report)
         enum_names = frozenset(schema.enums)
         first_key: dict[str, Table] = {}
         if split is not None:
@@ -216,6 +224,7 @@ def _analyze(text: str, options: Options | None, cache: TableCache | None) -> Do
                     table = resolve_table_entry(text, key, node, enum_names, report)
                     if table is not None:
                         _add_table(schema, table, first_key, report, already_reported=True)
+        add_external_tables(schema, external, report)
         schema.incomplete = any(d.rule == "syntax/yaml" for d in report.items)
         analysis.run_all(schema, report)
         suppressions = find_suppressions(text, lines, report)

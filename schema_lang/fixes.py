@@ -141,11 +141,243 @@ def _remove_index_fix(document: Document, d: Diagnostic) -> list[Fix]:
     return [Fix(title, (TextEdit(entry.start, entry.end, ""),), preferred=True)]
 
 
+def _foreign_key_at(document: Document, d: Diagnostic):
+    """(table, foreign key) whose referenced table name the diagnostic underlines."""
+    table = document.schema.tables.get(d.table) if d.table else None
+    if table is None:
+        return None, None
+    for fk in table.foreign_keys:
+        if table.at(fk.table_span) == (d.start, d.end):
+            return table, fk
+    return table, None
+
+
+def _create_table_fix(document: Document, d: Diagnostic) -> list[Fix]:
+    """`references usrs` with no table usrs: append `usrs:` with a key of the referencing column's type."""
+    from .refactor.text_edits import EditError, block_end, child_indent, mapping_step, yaml_key
+
+    from .hover import lookup_table
+
+    table, fk = _foreign_key_at(document, d)
+    if fk is None or lookup_table(document.schema, fk.table) is not None:
+        return []
+    types = []
+    for name in fk.columns:
+        column = table.columns.get(name)
+        types.append(column.type_text if column is not None and column.type is not None else "bigint")
+    if fk.target_columns:
+        keys = list(fk.target_columns)
+    elif len(fk.columns) == 1:
+        keys = ["id"]
+    else:
+        keys = list(fk.columns)
+    if len(keys) != len(types):
+        return []
+    text = document.text
+    tables, _ = _table_node(document, d.table)
+    if not isinstance(tables, Mapping) or tables.flow or not tables.items:
+        return []
+    try:
+        at = block_end(text, tables)
+    except EditError:
+        return []
+    indent = child_indent(text, tables)
+    step = mapping_step(text, tables)
+    pad, inner = " " * (indent + step), " " * (indent + 2 * step)
+    lines = [f"{' ' * indent}{yaml_key(fk.table)}:"]
+    if len(keys) > 1:
+        lines.append(f"{pad}primary_key: [{', '.join(yaml_key(k) for k in keys)}]")
+        lines.append(f"{pad}columns:")
+        lines += [f"{inner}{yaml_key(k)}: {t}" for k, t in zip(keys, types)]
+    else:
+        lines.append(f"{pad}columns:")
+        lines.append(f"{inner}{yaml_key(keys[0])}: {types[0]} pk")
+    new_text = "\n".join(lines) + "\n"
+    if at == len(text) and text and not text.endswith("\n"):
+        new_text = "\n" + new_text
+    return [Fix(f"Create table {fk.table}", (TextEdit(at, at, new_text),))]
+
+
+def _add_primary_key_fix(document: Document, d: Diagnostic) -> list[Fix]:
+    """Marks the column `id` as the key, or adds `id: bigint pk identity` as the first column."""
+    from .loader import scalar_base
+    from .refactor.text_edits import EditError, block_end, child_indent, line_start
+    from .shorthand import parse_shorthand
+    from .syntax import Scalar
+
+    table = document.schema.tables.get(d.table) if d.table else None
+    if table is None or table.primary_key:
+        return []
+    text = document.text
+    _, node = _table_node(document, table.name)
+    columns = node.get("columns") if isinstance(node, Mapping) else None
+    if not isinstance(columns, Mapping) or not columns.items:
+        return []
+    edit = None
+    if "id" in table.columns:
+        title = "Add primary key (mark column id pk)"
+        cnode = columns.get("id")
+        if isinstance(cnode, Scalar) and not cnode.is_null:
+            base = scalar_base(cnode, text)
+            short = parse_shorthand(cnode.value)
+            if base is not None and short.type_text and not short.errors:
+                if short.null is not None:
+                    edit = TextEdit(base + short.null[0], base + short.null[1], "pk")
+                else:
+                    at = base + short.type_span[1]
+                    edit = TextEdit(at, at, " pk")
+        elif isinstance(cnode, Mapping) and cnode.items:
+            existing = cnode.get("primary_key")
+            nullable = cnode.get("nullable")
+            if isinstance(nullable, Scalar) and nullable.value.strip().lower() in ("true", "yes", "on", "y", "t", "1"):
+                edit = None
+            elif existing is not None:
+                edit = TextEdit(existing.start, existing.end, "true") if isinstance(existing, Scalar) else None
+            elif cnode.flow:
+                last = cnode.items[-1][1]
+                end = last.end if not (isinstance(last, Scalar) and last.start == last.end) else cnode.items[-1][0].end
+                edit = TextEdit(end, end, ", primary_key: true")
+            else:
+                try:
+                    at = block_end(text, cnode)
+                except EditError:
+                    at = None
+                if at is not None:
+                    edit = TextEdit(at, at, f"{' ' * child_indent(text, cnode)}primary_key: true\n")
+        if edit is None and isinstance(node, Mapping) and not node.flow:
+            # the column cannot take the mark itself: name it in the table's primary_key
+            first = node.items[0][0]
+            at = line_start(text, first.start)
+            title = "Add primary key (primary_key: [id])"
+            edit = TextEdit(at, at, f"{' ' * child_indent(text, node)}primary_key: [id]\n")
+    else:
+        title = "Add primary key (new column id bigint pk identity)"
+        first = columns.items[0][0]
+        if columns.flow:
+            edit = TextEdit(first.start, first.start, "id: bigint pk identity, ")
+        else:
+            at = line_start(text, first.start)
+            edit = TextEdit(at, at, f"{' ' * child_indent(text, columns)}id: bigint pk identity\n")
+    return [Fix(title, (edit,))] if edit is not None else []
+
+
+def _suggested_type_fix(document: Document, d: Diagnostic) -> list[Fix]:
+    """`serial` -> `int identity`, `blob` -> `bytes`: the type other systems call so, when the
+    replacement is one definite type."""
+    from .types import SUGGESTIONS
+
+    if d.fixes or not d.table or not d.column:
+        return []
+    table = document.schema.tables.get(d.table)
+    column = table.columns.get(d.column) if table else None
+    if column is None:
+        return []
+    start, end = table.at(column.type_span)
+    written = document.text[start:end]
+    suggestion = SUGGESTIONS.get(" ".join(written.lower().split()))
+    if not suggestion or " or " in suggestion or "(n)" in suggestion or " (" in suggestion:
+        return []
+    if "identity" in suggestion and column.identity:
+        suggestion = suggestion.replace(" identity", "")
+    return [Fix(f"Change to '{suggestion}'", (TextEdit(start, end, suggestion),))]
+
+
+# ---------------------------------------------------------------------------
+# ignore comments
+
+SUPPRESSIBLE_EXCEPT = ("syntax/", "internal/")
+
+
+def _parsed_root(text: str):
+    from .syntax import parse_yaml
+
+    cached = _ROOTS.get(text)
+    if cached is None:
+        if len(_ROOTS) >= 2:
+            _ROOTS.clear()
+        cached = _ROOTS[text] = parse_yaml(text).root
+    return cached
+
+
+_ROOTS: dict[str, object] = {}
+
+
+def _ignore_comment(text: str, line_start_offset: int, line_end_offset: int):
+    """The trailing or own-line ignore comment on a line: (match, is_own_line), or None."""
+    from .document import _IGNORE_RE, _inside_quotes
+
+    line = text[line_start_offset:line_end_offset]
+    for match in _IGNORE_RE.finditer(line):
+        before = line[:match.start()]
+        if not _inside_quotes(before):
+            return match, before.strip() == ""
+    return None
+
+
+def _merge_edit(line_start_offset: int, match, rule: str) -> TextEdit | None:
+    """`ignore[a]` -> `ignore[a, rule]`; None for a bare `ignore` (it silences every rule already)."""
+    if match.group(1) is None:
+        return None
+    inner = match.group(1)
+    at = line_start_offset + match.end(1)
+    trimmed = inner.rstrip()
+    at -= len(inner) - len(trimmed)
+    return TextEdit(at, at, f", {rule}" if trimmed.strip() else rule)
+
+
+def ignore_fix(document: Document, d: Diagnostic) -> Fix | None:
+    """"Ignore <rule> on this line": `# schema-lang: ignore[rule]` at the end of the line where the
+    diagnostic starts, merged into an ignore comment already there; on a line of its own above
+    (with the line's indentation) when the end of the line lies inside a quoted or block scalar.
+    None when neither place works (the diagnostic starts inside a multi-line value) or the rule
+    cannot be ignored (syntax/*, internal/*)."""
+    from .diagnostics import LineIndex
+    from .document import find_suppressions
+    from .loader import Reporter
+    from .refactor.text_edits import content_line_end, inside_scalar, line_indent, multiline_scalars
+
+    rule = d.rule
+    if rule.startswith(SUPPRESSIBLE_EXCEPT):
+        return None
+    text, lines = document.text, document.lines
+    line = lines.position(d.start).line
+    start = lines.line_starts[line]
+    eol = content_line_end(text, start)
+    spans = multiline_scalars(text, _parsed_root(text))
+    candidates: list[tuple[TextEdit, int]] = []  # (edit, the diagnostic's line after it)
+    if inside_scalar(text, spans, eol) is None:
+        existing = _ignore_comment(text, start, eol)
+        if existing is not None and not existing[1]:
+            merged = _merge_edit(start, existing[0], rule)
+            if merged is not None:
+                candidates.append((merged, line))
+        else:
+            candidates.append((TextEdit(eol, eol, f"  # schema-lang: ignore[{rule}]"), line))
+    if inside_scalar(text, spans, start) is None:
+        # a line of its own above: merged into an ignore comment there, else a new one
+        above = _ignore_comment(text, lines.line_starts[line - 1], start - 1) if line > 0 else None
+        merged = _merge_edit(lines.line_starts[line - 1], above[0], rule) if above and above[1] else None
+        if merged is not None:
+            candidates.append((merged, line))
+        candidates.append((TextEdit(start, start, f"{line_indent(text, start)}# schema-lang: ignore[{rule}]\n"),
+                           line + 1))
+    for edit, new_line in candidates:
+        # the comment must silence the diagnostic's line as the analysis reads it
+        new_text = text[:edit.start] + edit.new_text + text[edit.end:]
+        found = find_suppressions(new_text, LineIndex(new_text), Reporter()).get(new_line, frozenset())
+        if found is None or rule in found:
+            return Fix(f"Ignore {rule} on this line", (edit,))
+    return None
+
+
 LAZY_FIXES: dict[str, list[Callable[[Document, Diagnostic], list[Fix]]]] = {
     "index/fk-missing-index": [_add_index_fix],
     "index/query-missing-index": [_add_index_fix],
     "index/redundant-index": [_remove_index_fix],
     "index/duplicate-index": [_remove_index_fix],
+    "reference/unknown-table": [_create_table_fix],
+    "design/missing-primary-key": [_add_primary_key_fix],
+    "schema/unknown-type": [_suggested_type_fix],
 }
 for _rule in NORMALIZATION_RULES:
     LAZY_FIXES.setdefault(_rule, []).append(_move_fix)

@@ -128,6 +128,8 @@ class Table:
     base: int = 0
     # findings that depend on this table alone, by analysis: kept while the table's text is unchanged
     memo: dict = field(default_factory=dict)
+    # the file the table is defined in, when it comes from an `include:` (its spans are that file's)
+    origin: str | None = None
 
     def at(self, span: Span) -> Span:
         return (span[0] + self.base, span[1] + self.base)
@@ -139,6 +141,7 @@ class Enum:
     span: Span
     values: list[str]
     value_spans: list[Span]
+    origin: str | None = None  # the file it is defined in, when it comes from an `include:`
 
 
 @dataclass(slots=True, eq=False)
@@ -199,6 +202,19 @@ class Schema:
     # `options:` — choices for generated SQL
     arrays_as_json: bool = False
     uuid_storage: str = "char36"
+    # tables of included files (`include:`), by name: referenced, never generated or checked here
+    external_tables: dict[str, Table] = field(default_factory=dict)
+    # the included files, resolved (absolute paths), nested includes too
+    included: list[str] = field(default_factory=list)
+
+    def table(self, name: str) -> Table | None:
+        """A table this file may reference: its own, or one of an included file."""
+        table = self.tables.get(name)
+        return table if table is not None else self.external_tables.get(name)
+
+    @property
+    def own_enums(self) -> dict[str, Enum]:
+        return {n: e for n, e in self.enums.items() if e.origin is None}
 
     @property
     def source_dialect(self) -> Dialect:

@@ -141,6 +141,9 @@ class SchemaSpec(_Spec):
     schema_: str = Field(alias="schema", description="the schema's name")
     dialect: DialectName = "postgresql"
     description: str | None = None
+    include: list[str] = Field(default_factory=list,
+                               description="other schema files (paths relative to this one) whose tables and "
+                                           "enums this file may reference")
     context: ContextSpec | None = None
     enums: dict[str, list[str]] = Field(default_factory=dict)
     tables: dict[str, TableSpec] = Field(default_factory=dict)

@@ -68,7 +68,7 @@ TEXT_TYPES = frozenset({"char", "varchar", "text"})
 TIME_TYPES = frozenset({"date", "time", "timestamp", "timestamptz"})
 
 _TYPE_RE = re.compile(
-    r"^\s*(?P<name>[A-Za-z_][A-Za-z0-9_]*(?:\s+precision)?)\s*(?:\((?P<args>[^()]*)\))?\s*(?P<array>(?:\[\s*\]\s*)*)$",
+    r"^\s*(?P<name>[^\W\d]\w*(?:\s+precision)?)\s*(?:\((?P<args>[^()]*)\))?\s*(?P<array>(?:\[\s*\]\s*)*)$",
     re.IGNORECASE,
 )
 

@@ -10,6 +10,9 @@ from .app import SchemaLanguageServer
 
 def build_server() -> SchemaLanguageServer:
     from . import code_actions, commands, configuration, diagnostics, hover, migration
+    from . import formatting, code_lens
+    from . import completion
+    from . import navigation
 
     server = SchemaLanguageServer()
     configuration.register(server)
@@ -18,6 +21,10 @@ def build_server() -> SchemaLanguageServer:
     hover.register(server)
     commands.register(server)
     migration.register(server)
+    completion.register(server)
+    navigation.register(server)
+    formatting.register(server)
+    code_lens.register(server)
     return server
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from lsprotocol import types
 
-from schema_lang.fixes import fixes_for
+from schema_lang.fixes import fixes_for, ignore_fix
 
 from .app import SchemaLanguageServer
 from .convert import PositionConverter
@@ -63,6 +63,7 @@ def register(server: SchemaLanguageServer) -> None:
         only = params.context.only
         actions: list[types.CodeAction] = []
         if not only or any(k.startswith(types.CodeActionKind.QuickFix) for k in only):
+            ignored = []
             for d in document.diagnostics:
                 if d.end < start or d.start > end:
                     continue
@@ -71,6 +72,22 @@ def register(server: SchemaLanguageServer) -> None:
                     actions.append(types.CodeAction(
                         title=fix.title, kind=types.CodeActionKind.QuickFix, diagnostics=[lsp_diagnostic],
                         is_preferred=fix.preferred or None, edit=_edit(uri, convert, fix.edits)))
+                ignored.append((d, lsp_diagnostic))
+            # the ignore comments come after every real fix
+            offered = set()
+            for d, lsp_diagnostic in ignored:
+                where = (d.rule, document.lines.position(d.start).line)
+                if where in offered:
+                    continue  # one comment silences them all
+                offered.add(where)
+                try:
+                    fix = ignore_fix(document, d)
+                except Exception:  # noqa: BLE001 - an action that cannot be built is not offered
+                    fix = None
+                if fix is not None:
+                    actions.append(types.CodeAction(
+                        title=fix.title, kind=types.CodeActionKind.QuickFix, diagnostics=[lsp_diagnostic],
+                        edit=_edit(uri, convert, fix.edits)))
         if not only or any(types.CodeActionKind.RefactorRewrite.startswith(k) for k in only):
             actions.extend(_normalize_actions(uri, document, convert, start))
         if only and any(k.startswith(types.CodeActionKind.Source) for k in only):

@@ -51,9 +51,9 @@ def analyse_document(ls: SchemaLanguageServer, uri: str) -> tuple[Document, int 
     """Analyses the current text of a document, reusing its table cache."""
     text_document = ls.workspace.get_text_document(uri)
     state = ls.state(uri)
-    document = analyze(text_document.source, ls.settings.options(), state.cache)
+    document = analyze(text_document.source, ls.options_for(uri), state.cache)
     state.document = document
-    state.migration = migration_findings(ls, state, document)
+    state.migration = migration_findings(ls, uri, state, document)
     state.version = text_document.version
     state.result_id = result_id(ls, state, text_document.version)
     return document, text_document.version
@@ -61,7 +61,7 @@ def analyse_document(ls: SchemaLanguageServer, uri: str) -> tuple[Document, int 
 
 def result_id(ls: SchemaLanguageServer, state: DocumentState, version: int | None) -> str:
     """Changes whenever the diagnostics of a document may: its text, the settings, its HEAD version."""
-    return f"{version}:{ls.settings_generation}:{state.baseline_generation}"
+    return f"{version}:{ls.settings_generation}:{state.baseline_generation}:{state.includes_generation}"
 
 
 def lsp_diagnostics(ls: SchemaLanguageServer, state: DocumentState) -> list[types.Diagnostic]:
@@ -125,12 +125,14 @@ def register(server: SchemaLanguageServer) -> None:
         uri = params.text_document.uri
         if ls.settings.validate_on == "change":
             schedule(ls, uri, ls.settings.debounce_ms / 1000)
+            refresh_dependents(ls, uri, ls.settings.debounce_ms / 1000)
 
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE, types.SaveOptions(include_text=False))
     def did_save(ls: SchemaLanguageServer, params: types.DidSaveTextDocumentParams) -> None:
         uri = params.text_document.uri
         read_baseline(ls, uri, ls.state(uri))  # a commit may have moved HEAD
         schedule(ls, uri, 0)
+        refresh_dependents(ls, uri, 0)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: SchemaLanguageServer, params: types.DidCloseTextDocumentParams) -> None:
@@ -141,7 +143,7 @@ def register(server: SchemaLanguageServer) -> None:
         ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
 
     @server.feature(types.TEXT_DOCUMENT_DIAGNOSTIC,
-                    types.DiagnosticOptions(identifier="schema-lang", inter_file_dependencies=False,
+                    types.DiagnosticOptions(identifier="schema-lang", inter_file_dependencies=True,
                                             workspace_diagnostics=False))
     async def pull(ls: SchemaLanguageServer, params: types.DocumentDiagnosticParams):
         uri = params.text_document.uri
@@ -166,6 +168,16 @@ def register(server: SchemaLanguageServer) -> None:
             return types.UnchangedDocumentDiagnosticReport(result_id=state.result_id)
         return types.FullDocumentDiagnosticReport(items=lsp_diagnostics(ls, state),
                                                   result_id=state.result_id)
+
+
+def refresh_dependents(ls: SchemaLanguageServer, uri: str, delay: float) -> None:
+    """Re-diagnoses the open documents that include this one (their references may have changed)."""
+    dependents = ls.dependents(uri)
+    for other in dependents:
+        ls.states[other].includes_generation += 1
+        schedule(ls, other, delay)
+    if dependents:
+        ask_to_pull(ls)
 
 
 def refresh_all(ls: SchemaLanguageServer) -> None:

@@ -101,7 +101,8 @@ async def baseline_ready(state: DocumentState) -> None:
         await asyncio.shield(task)
 
 
-def migration_findings(ls: SchemaLanguageServer, state: DocumentState, document: Document) -> list[Diagnostic]:
+def migration_findings(ls: SchemaLanguageServer, uri: str, state: DocumentState,
+                       document: Document) -> list[Diagnostic]:
     """The engine's findings on the change from the HEAD version to `document`, under the rule levels
     and ignore comments that apply to the document's own findings: [] when there is no change, the
     setting is off, or anything fails (the other diagnostics must not suffer)."""
@@ -109,7 +110,7 @@ def migration_findings(ls: SchemaLanguageServer, state: DocumentState, document:
     if not ls.settings.migration_diagnostics or baseline is None or same_text(baseline, document.text):
         return []
     try:
-        found = migration_diagnostics(baseline, document, ls.settings.dialect)
+        found = migration_diagnostics(baseline, document, ls.settings.dialect, path=ls.options_for(uri).path)
         return apply_rule_levels(document, found, ls.settings.options()) if found else []
     except Exception:  # noqa: BLE001
         log.exception("migration diagnostics failed")
@@ -205,7 +206,9 @@ def register(server: SchemaLanguageServer) -> None:
                 what_old = "committed"
             report("comparing", 30)
             try:
-                migration = plan_texts(old_text, new_text, dialect=ls.settings.dialect, online=online)
+                here = ls.options_for(uri).path
+                migration = plan_texts(old_text, new_text, dialect=ls.settings.dialect, online=online,
+                                       old_path=here, new_path=here)
             except MigrationError as error:
                 return fail(_error_summary(error, old_text, new_text, what_old))
             if migration.unsupported:  # as the CLI: a script that silently skips a change is worse than none

@@ -19,6 +19,7 @@ class Settings:
     diagnostics_mode: str = "auto"  # auto | push | pull
     migrations_dir: str = "migrations"  # relative to the schema file's folder
     migration_diagnostics: bool = True  # findings of the change since git HEAD, while the buffer differs
+    rename_adds_was: bool = True  # a rename writes `was: <old name>` so the next migration renames
 
     def options(self) -> Options:
         return Options(dialect=self.dialect, rule_levels=dict(self.rules))
@@ -69,4 +70,10 @@ class Settings:
                 self.migration_diagnostics = value
             else:
                 problems.append("schemaLang.migrationDiagnostics: expected true or false")
+        if "renameAddsWas" in raw:
+            value = raw["renameAddsWas"]
+            if isinstance(value, bool):
+                self.rename_adds_was = value
+            else:
+                problems.append("schemaLang.renameAddsWas: expected true or false")
         return problems

@@ -10,7 +10,7 @@ def check(schema: Schema, report: Reporter) -> None:
     for table in schema.tables.values():
         table_local(table, ("design", schema.dialect.name, schema.arrays_as_json, schema.uuid_storage),
                     lambda local, t=table: _check_table(schema, t, local), report)
-    for enum in schema.enums.values():
+    for enum in schema.own_enums.values():
         _check_name(schema, "enum", enum.name, enum.span, report)
 
 

@@ -138,7 +138,7 @@ def check(schema: Schema, report: Reporter) -> None:
     context = schema.context
     key = ("indexes", schema.dialect.name, context.write_heavy, context.write_heavy_index_limit)
     for table in schema.tables.values():
-        targets = tuple(fk.table in schema.tables for fk in table.foreign_keys)  # findings depend on them
+        targets = tuple(schema.table(fk.table) is not None for fk in table.foreign_keys)  # findings depend on them
         table_local(table, key + (targets,), lambda local, t=table: _table_findings(schema, t, local), report)
     for name, query in schema.queries.items():
         _query_findings(schema, parse_query(schema, query), report)
@@ -153,7 +153,7 @@ def _table_findings(schema: Schema, table: Table, report: Reporter) -> None:
     dialect = schema.dialect
     indexes = indexes_of(table)
     for fk in table.foreign_keys:
-        if fk.table not in schema.tables or not all(c in table.columns for c in fk.columns):
+        if schema.table(fk.table) is None or not all(c in table.columns for c in fk.columns):
             continue  # reported as a reference problem
         wanted = set(fk.columns)
         covered = any(ix.partial is None and not ix.expression and ix.kind in ("btree", "hash")

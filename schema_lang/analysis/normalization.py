@@ -128,7 +128,7 @@ def find_copies(schema: Schema, table: Table) -> list[Copy]:
                   if c.name not in own_key and c.name not in own_unique and c.name not in fk_columns
                   and c.name not in GENERIC_COLUMNS and c.type is not None]
     for fk in table.foreign_keys:
-        target = schema.tables.get(fk.table)
+        target = schema.table(fk.table)
         if target is None or target is table or not candidates:
             continue
         target_key = set(target.primary_key)
@@ -168,7 +168,7 @@ def _copied_names(name: str, prefixes: set[str]) -> list[str]:
 def copies_of(schema: Schema, table: Table) -> list[Copy]:
     """find_copies, kept in the table's memo while the tables it references are the same objects
     (an unchanged table keeps its object from one analysis to the next)."""
-    targets = tuple(schema.tables.get(fk.table) for fk in table.foreign_keys)
+    targets = tuple(schema.table(fk.table) for fk in table.foreign_keys)
     hit = table.memo.get("copies")
     if hit is not None and len(hit[0]) == len(targets) and all(a is b for a, b in zip(hit[0], targets)):
         return hit[1]

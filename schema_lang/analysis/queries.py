@@ -150,7 +150,7 @@ class _Reader:
             name = node.name
             if name in ctes and not node.db:
                 continue  # a WITH query's name, not a table
-            table = self.schema.tables.get(name)
+            table = self.schema.table(name)
             if table is None:
                 suggestion = did_you_mean(name, self.schema.tables)
                 span = _span(self.query, node)

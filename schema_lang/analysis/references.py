@@ -103,9 +103,9 @@ def _same_type(a: ColumnType, b: ColumnType) -> bool:
 
 def _check_foreign_key(schema: Schema, table: Table, fk: ForeignKey, report: Reporter) -> None:
     column = fk.columns[0] if fk.inline else None
-    target = schema.tables.get(fk.table)
+    target = schema.table(fk.table)
     if target is None:
-        suggestion = did_you_mean(fk.table, schema.tables)
+        suggestion = did_you_mean(fk.table, [*schema.tables, *schema.external_tables])
         message = f"references table '{fk.table}', which is not declared"
         if suggestion:
             message += f"; did you mean '{suggestion}'?"

@@ -358,7 +358,7 @@ def table_def(table: Table, schema: Schema, dialect: Dialect, notes: list[str], 
         taken.add(name)
         constraints.append(ConstraintDef("check", name, f"CHECK ({sql})", cols))
     for fk in table.foreign_keys:
-        target = schema.tables.get(fk.table)
+        target = schema.table(fk.table)
         if target is None:
             continue
         constraints.append(ConstraintDef(
@@ -400,7 +400,7 @@ def table_def(table: Table, schema: Schema, dialect: Dialect, notes: list[str], 
 def catalog(schema: Schema, dialect: Dialect | None = None, with_checks: bool = True) -> Catalog:
     dialect = dialect or schema.dialect
     notes: list[str] = []
-    enums = {e.name: tuple(e.values) for e in schema.enums.values()} if dialect.native_enums else {}
+    enums = {e.name: tuple(e.values) for e in schema.own_enums.values()} if dialect.native_enums else {}
     order, deferred = _ordered(schema)
     tables = {t.name: table_def(t, schema, dialect, notes, with_checks, deferred) for t in order}
     return Catalog(dialect, enums, tables, notes)
@@ -436,7 +436,7 @@ def _ordered(schema: Schema) -> tuple[list[Table], set[int]]:
 
 
 def _fk_sql(fk: ForeignKey, schema: Schema, dialect: Dialect) -> str:
-    target = schema.tables[fk.table]
+    target = schema.table(fk.table)
     columns = fk.target_columns or target.primary_key
     q = lambda n: quote(dialect, n)  # noqa: E731
     sql = (f"FOREIGN KEY ({', '.join(q(c) for c in fk.columns)}) REFERENCES {q(fk.table)} "

@@ -881,20 +881,21 @@ def _summary(a: Schema, b: Schema) -> str:
     return f"{a.name} -> {b.name}" if a.name != b.name else f"schema {a.name}"
 
 
-def _analyse(text: str, dialect: str | None, side: str):
+def _analyse(text: str, dialect: str | None, side: str, path: str | None = None):
     from ..document import Options, analyze
 
-    document = analyze(text, Options(dialect=dialect))
+    document = analyze(text, Options(dialect=dialect, path=path))
     errors = [d for d in document.diagnostics if d.severity is Severity.ERROR]
     if errors:
         raise MigrationError(side, errors)
     return document
 
 
-def plan_texts(old_text: str, new_text: str, dialect: str | None = None, online: bool = False) -> Migration:
-    """The migration between two versions of a schema file's text."""
-    old = _analyse(old_text, dialect, "old")
-    new = _analyse(new_text, dialect, "new")
+def plan_texts(old_text: str, new_text: str, dialect: str | None = None, online: bool = False,
+               old_path: str | None = None, new_path: str | None = None) -> Migration:
+    """The migration between two versions of a schema file's text (paths resolve `include:`)."""
+    old = _analyse(old_text, dialect, "old", old_path)
+    new = _analyse(new_text, dialect, "new", new_path)
     migration = plan(old.schema, new.schema, get_dialect(dialect) if dialect else new.schema.dialect, online)
     _place(migration.up.findings, new)
     return migration
@@ -916,18 +917,19 @@ _OLD_DOCUMENTS: dict[tuple[str, str | None], object] = {}
 _OLD_DOCUMENTS_KEPT = 8
 
 
-def migration_diagnostics(old_text: str, new_document, dialect: str | None = None) -> list[Diagnostic]:
+def migration_diagnostics(old_text: str, new_document, dialect: str | None = None,
+                          path: str | None = None) -> list[Diagnostic]:
     """The findings of the migration from `old_text` to the document, as diagnostics on the
     lines that cause them.  Empty when nothing changed or either version has errors."""
     if new_document.text == old_text:
         return []
     if any(d.severity is Severity.ERROR for d in new_document.diagnostics):
         return []
-    key = (old_text, dialect)
+    key = (old_text, dialect, path)
     old = _OLD_DOCUMENTS.get(key)
     if old is None:
         try:
-            old = _analyse(old_text, dialect, "old")
+            old = _analyse(old_text, dialect, "old", path)
         except MigrationError:
             old = False
         while len(_OLD_DOCUMENTS) >= _OLD_DOCUMENTS_KEPT:

@@ -1,6 +1,8 @@
 """Line-level editing of block-style YAML through the positioned node tree."""
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass
 
 from ..diagnostics import TextEdit
@@ -98,3 +100,69 @@ def find_table(text: str, name: str) -> tuple[Mapping | None, Scalar | None, Nod
     if not isinstance(tables, Mapping):
         return None, None, None
     return tables, tables.key_node(name), tables.get(name)
+
+
+_PLAIN_KEY = re.compile(r"[^\W\d][\w$.\-]*(?: [\w$.\-]+)*")
+_NOT_PLAIN = frozenset({"null", "~"})  # every other plain scalar reads back as the string it is
+
+
+def yaml_key(name: str) -> str:
+    """`name` written as a YAML mapping key: plain when that reads back as the same string,
+    else double-quoted."""
+    if _PLAIN_KEY.fullmatch(name) and name.lower() not in _NOT_PLAIN:
+        return name
+    return json.dumps(name, ensure_ascii=False)
+
+
+def line_indent(text: str, offset: int) -> str:
+    """The leading whitespace of the line holding `offset`."""
+    start = line_start(text, offset)
+    end = start
+    while end < len(text) and text[end] in " \t":
+        end += 1
+    return text[start:end]
+
+
+def content_line_end(text: str, offset: int) -> int:
+    """The offset of the end of the line's content: before its newline (and a carriage return)."""
+    end = text.find("\n", offset)
+    end = len(text) if end == -1 else end
+    if end > 0 and text[end - 1:end] == "\r" and end - 1 >= offset:
+        end -= 1
+    return end
+
+
+def multiline_scalars(text: str, root: Node | None) -> list[tuple[int, int, bool]]:
+    """(start, end, is a block scalar) of every scalar in the tree that spans several lines:
+    a comment added at the end of a line inside it could land inside the value."""
+    from ..syntax import walk
+
+    out = []
+    seen: set[int] = set()
+    for node in walk(root):
+        if isinstance(node, Scalar) and id(node) not in seen:
+            seen.add(id(node))
+            if "\n" in text[node.start:node.end].rstrip():
+                out.append((node.start, node.end, node.style in ("|", ">")))
+    return out
+
+
+def inside_scalar(text: str, spans: list[tuple[int, int, bool]], offset: int) -> tuple[int, int, bool] | None:
+    """The multi-line scalar (from `multiline_scalars`) whose value goes on past `offset`: text put
+    at `offset` would become part of it (a block scalar holds every line up to its end)."""
+    for span in spans:
+        a, b, block = span
+        if a < offset < b and (block or text[offset:b].strip()):
+            return span
+    return None
+
+
+def mapping_step(text: str, mapping: Mapping, default: int = 2) -> int:
+    """How far the file indents a block mapping's children past a key: measured on the first
+    entry of `mapping` whose value is a block mapping with entries."""
+    for key, value in mapping.items:
+        if isinstance(value, Mapping) and value.items and not value.flow:
+            step = child_indent(text, value) - column_of(text, key.start)
+            if step > 0:
+                return step
+    return default

@@ -50,6 +50,8 @@ _ALL = [
     Rule("schema/invalid-value", E, "A value of the wrong shape or out of range"),
     Rule("schema/missing-key", E, "A required key is missing"),
     Rule("schema/unknown-type", E, "A column type that is neither built in nor a declared enum"),
+    Rule("schema/include-not-found", E, "An `include:` entry that names no readable file"),
+    Rule("schema/include-conflict", E, "A table or enum defined both in this file and in an included one"),
     Rule("schema/was-unchanged", E, "A `was:` mark naming the thing itself, or a name still in use"),
     Rule("schema/was-conflict", E, "Two tables, or two columns of a table, claim the same old name with `was:`"),
     Rule("schema/unknown-rule", W, "A rule id in `rules:` or an ignore comment that does not exist"),

@@ -320,3 +320,12 @@ def test_on_delete_without_references():
 def test_escaped_string_falls_back_to_the_whole_value():
     # with a YAML escape the string no longer maps 1:1 onto the source: the whole value is underlined
     assert [(r, u) for r, u, _, _ in doc_findings('"int\\tuniqe"')] == [("schema/invalid-value", '"int\\tuniqe"')]
+
+
+def test_an_enum_with_a_non_ascii_name_is_a_type():
+    from schema_lang.document import analyze
+
+    text = "schema: s\nenums:\n  état: [a, b]\ntables:\n  t:\n    columns:\n      id: int pk\n      e: état not null\n"
+    document = analyze(text)
+    assert [d.rule for d in document.diagnostics if d.severity.value == "error"] == []
+    assert document.schema.tables["t"].columns["e"].type.enum_name == "état"

@@ -5,6 +5,7 @@ its normal form, and the declared queries whose SQL names it.
 """
 from __future__ import annotations
 
+import gc
 import logging
 from dataclasses import dataclass, field
 
@@ -47,25 +48,34 @@ def query_tables(schema: Schema, query: Query) -> frozenset[str]:
     return frozenset(names)
 
 
-def inbound_references(schema: Schema, table: Table) -> list[tuple[Table, object]]:
-    """(referencing table, foreign key) for each foreign key of another table that references `table`."""
-    out = []
+def _inbound(schema: Schema) -> dict[str, list[tuple[Table, object]]]:
+    """Every table's inbound foreign keys, in one pass over the schema."""
+    out: dict[str, list[tuple[Table, object]]] = {}
     for other in schema.tables.values():
-        if other is table or other.name == table.name:
-            continue
         for fk in other.foreign_keys:
-            if fk.table == table.name:
-                out.append((other, fk))
+            if fk.table != other.name:
+                out.setdefault(fk.table, []).append((other, fk))
     return out
 
 
 def table_lenses(document) -> list[Lens]:
     """One lens per table, in the order of the file."""
+    enabled = gc.isenabled()
+    gc.disable()  # many small objects that stay alive: nothing for the cyclic collector to find
+    try:
+        return _lenses(document)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _lenses(document) -> list[Lens]:
     schema = document.schema
     tables_by_query = [query_tables(schema, q) for q in schema.queries.values()]
+    inbound_by_table = _inbound(schema)
     lenses = []
     for table in sorted(schema.tables.values(), key=lambda t: t.at(t.span)):
-        inbound = inbound_references(schema, table)
+        inbound = inbound_by_table.get(table.name, [])
         parts = [_plural(len(inbound), "reference", "references")]
         if table.columns:
             try:

@@ -229,19 +229,25 @@ _WORD_TOKENS = ("VAR", "IDENTIFIER")
 # the index
 
 class SymbolIndex:
-    def __init__(self, text: str, root: Node | None, dialect: str | None) -> None:
+    def __init__(self, text: str, root: Node | None, dialect: str | None, build: bool = True) -> None:
         self.text = text
         self.root = root
         self.dialect = dialect or None
         self.occurrences: list[Occurrence] = []
-        self.tables: dict[str, tuple[Scalar, Node]] = {}  # the last of duplicate keys wins
-        self.columns: dict[str, dict[str, tuple[Scalar, Node]]] = {}
-        self.enums: dict[str, tuple[Scalar, Node]] = {}
+        # name -> (key, value) nodes; None for tables read piecewise (see _chunked_index)
+        self.tables: dict[str, tuple[Scalar, Node] | None] = {}  # the last of duplicate keys wins
+        self.columns: dict[str, dict[str, tuple[Scalar, Node] | None]] = {}
+        self.enums: dict[str, tuple[Scalar, Node] | None] = {}
         self.enum_values: dict[str, list[str]] = {}
         self.column_enum: dict[tuple[str, str], str] = {}
         self.queries: dict[str, tuple[Scalar, Node]] = {}
         self._seen: set[tuple] = set()
-        self._build()
+        self.piecewise = False
+        if build:
+            self._build()
+            self.finish()
+
+    def finish(self) -> None:
         self.occurrences.sort(key=lambda o: (o.start, o.end))
         self._starts = [o.start for o in self.occurrences]
         self.by_symbol: dict[Symbol, list[Occurrence]] = {}
@@ -279,14 +285,24 @@ class SymbolIndex:
         root = self.root
         if not isinstance(root, Mapping):
             return
-        enums = root.get("enums")
+        enums, tables, queries = root.get("enums"), root.get("tables"), root.get("queries")
+        self._collect_enums(enums)
+        self._collect_tables(tables)
+        self._collect_queries(queries)
+        # declarations and references
+        self._walk_enums(enums)
+        self._walk_tables(tables)
+        self._walk_rest(root)
+
+    def _collect_enums(self, enums: Node | None) -> None:
         if isinstance(enums, Mapping):
             for key, value in enums.items:
                 self.enums[key.value] = (key, value)
                 values = self.enum_values.setdefault(key.value, [])
                 if isinstance(value, Sequence):
                     values.extend(item.value for item in value.items if isinstance(item, Scalar))
-        tables = root.get("tables")
+
+    def _collect_tables(self, tables: Node | None) -> None:
         if isinstance(tables, Mapping):
             for key, value in tables.items:
                 self.tables[key.value] = (key, value)
@@ -298,12 +314,13 @@ class SymbolIndex:
                         enum = self._type_enum(cvalue)
                         if enum is not None:
                             self.column_enum[(key.value, ckey.value)] = enum
-        queries = root.get("queries")
+
+    def _collect_queries(self, queries: Node | None) -> None:
         if isinstance(queries, Mapping):
             for key, value in queries.items:
                 self.queries[key.value] = (key, value)
 
-        # declarations and references
+    def _walk_enums(self, enums: Node | None) -> None:
         if isinstance(enums, Mapping):
             for key, value in enums.items:
                 self._key(Symbol(ENUM, key.value), key)
@@ -311,11 +328,17 @@ class SymbolIndex:
                     for item in value.items:
                         if isinstance(item, Scalar) and not item.is_null:
                             self._key(Symbol(ENUM_VALUE, item.value, key.value), item, "enum value")
+
+    def _walk_tables(self, tables: Node | None) -> None:
         if isinstance(tables, Mapping):
             for key, value in tables.items:
                 self._key(Symbol(TABLE, key.value), key)
                 if isinstance(value, Mapping):
                     self._table(key.value, value)
+
+    def _walk_rest(self, root: Mapping) -> None:
+        """Queries and the retention keys of `context`."""
+        queries = root.get("queries")
         if isinstance(queries, Mapping):
             for key, value in queries.items:
                 node = value.get("sql") if isinstance(value, Mapping) else value
@@ -702,29 +725,88 @@ def _is_output_alias(scope: exp.Expression, column: exp.Column) -> bool:
     return True
 
 
-_CACHE: "OrderedDict[int, tuple[Document, SymbolIndex]]" = OrderedDict()
+_CACHE: "OrderedDict[tuple[int, bool], tuple[Document, SymbolIndex]]" = OrderedDict()
 _CACHE_SIZE = 16
+# one table's findings, by (its text, the enums, the dialect): offsets relative to the table's text
+_PIECES: "OrderedDict[tuple, tuple]" = OrderedDict()
+_PIECES_KEPT = 50_000
+_PIECE_PREFIX = "tables:\n"
 
 
-def symbol_index(document: Document) -> SymbolIndex:
-    """The document's index (kept for the last few documents asked about)."""
-    hit = _CACHE.get(id(document))
+def symbol_index(document: Document, whole: bool = False) -> SymbolIndex:
+    """The document's index (kept for the last few documents asked about).  A file in the usual
+    layout is indexed table by table, each table's part kept while its text is unchanged, so a
+    request after an edit costs little; `whole` asks for the index over one parse of the whole
+    file, whose nodes an edit that inserts text (rename's `was:`) needs."""
+    key = (id(document), whole)
+    hit = _CACHE.get(key)
     if hit is not None and hit[0] is document:
-        _CACHE.move_to_end(id(document))
+        _CACHE.move_to_end(key)
         return hit[1]
     dialect = document.schema.source_dialect.sqlglot_name
     # many small objects that all stay alive: the cyclic collector would rescan them for nothing
     enabled = gc.isenabled()
     gc.disable()
     try:
-        index = SymbolIndex(document.text, parse_yaml(document.text).root, dialect)
+        index = None if whole else _piecewise_index(document, dialect)
+        if index is None:
+            index = SymbolIndex(document.text, parse_yaml(document.text).root, dialect)
     finally:
         if enabled:
             gc.enable()
-    _CACHE[id(document)] = (document, index)
+    _CACHE[key] = (document, index)
     while len(_CACHE) > _CACHE_SIZE:
         _CACHE.popitem(last=False)
     return index
+
+
+def _piecewise_index(document: Document, dialect: str | None) -> SymbolIndex | None:
+    from .chunks import split_tables
+
+    root = document.root
+    split = split_tables(document.text)
+    if split is None or not isinstance(root, Mapping) or isinstance(root.get("tables"), (Mapping, Sequence)):
+        return None  # not the usual layout: document.root holds the tables themselves, or nothing
+    index = SymbolIndex(document.text, root, dialect, build=False)
+    index.piecewise = True
+    index._collect_enums(root.get("enums"))
+    index._collect_queries(root.get("queries"))
+    enums = tuple((name, tuple(values)) for name, values in index.enum_values.items())
+    text = document.text
+    for start, end in split.chunks:
+        occurrences, columns, column_enum = _table_piece(text[start:end], enums, dialect)
+        index.occurrences.extend(Occurrence(o[0], o[1] + start, o[2] + start, *o[3:]) for o in occurrences)
+        for table, names in columns.items():
+            index.tables[table] = None
+            index.columns[table] = dict.fromkeys(names)
+        index.column_enum.update(column_enum)
+    index._walk_enums(root.get("enums"))
+    index._walk_rest(root)
+    index.finish()
+    return index
+
+
+def _table_piece(chunk: str, enums: tuple, dialect: str | None) -> tuple:
+    key = (chunk, enums, dialect)
+    hit = _PIECES.get(key)
+    if hit is not None:
+        _PIECES.move_to_end(key)
+        return hit
+    text = _PIECE_PREFIX + chunk
+    piece = SymbolIndex(text, parse_yaml(text).root, dialect, build=False)
+    piece.enums = dict.fromkeys(name for name, _ in enums)
+    piece.enum_values = {name: list(values) for name, values in enums}
+    tables = piece.root.get("tables") if isinstance(piece.root, Mapping) else None
+    piece._collect_tables(tables)
+    piece._walk_tables(tables)
+    shift = len(_PIECE_PREFIX)
+    occurrences = tuple((o.symbol, o.start - shift, o.end - shift, o.declaration, o.role, o.sql, o.quoted, o.style,
+                         o.scalar_start) for o in piece.occurrences)
+    result = (occurrences, {t: tuple(cols) for t, cols in piece.columns.items()}, piece.column_enum)
+    _PIECES[key] = result
+    while len(_PIECES) > _PIECES_KEPT:
+        _PIECES.popitem(last=False)
+    return result
 
 
 # ---------------------------------------------------------------------------
@@ -923,7 +1005,7 @@ def _block_scalar_was(index: SymbolIndex, node: Node | None, old: str) -> TextEd
 def rename(document: Document, offset: int, new_name: str, add_was: bool = True) -> RenameResult:
     """The edits that rename the thing named at `offset` everywhere in the file.  A renamed table or
     column without a `was:` gets one (`add_was`), so the next migration renames instead of dropping."""
-    index = symbol_index(document)
+    index = symbol_index(document, whole=True)
     found = index.at(offset)
     if found is None:
         raise RenameError("there is no table, column, enum or enum value here to rename")
@@ -942,6 +1024,20 @@ def rename(document: Document, offset: int, new_name: str, add_was: bool = True)
             edits.append(was)
     edits.sort(key=lambda e: (e.start, e.end))
     return RenameResult(edits)
+
+
+def uses_elsewhere(document: Document, symbol: Symbol) -> list[Occurrence]:
+    """The places a file that does not declare `symbol` names it (a file including its home)."""
+    index = symbol_index(document)
+    if index.declarations(symbol):
+        return []  # a thing of its own with the same name
+    return list(index.by_symbol.get(symbol, ()))
+
+
+def rename_elsewhere(document: Document, symbol: Symbol, new_name: str) -> list[TextEdit]:
+    """The edits a rename in the file that declares `symbol` makes in a file that includes it."""
+    dialect = document.schema.source_dialect
+    return [TextEdit(o.start, o.end, _replacement(o, new_name, dialect)) for o in uses_elsewhere(document, symbol)]
 
 
 # ---------------------------------------------------------------------------
@@ -970,63 +1066,60 @@ def _column_detail(node: Node) -> str | None:
 
 
 def document_symbols(document: Document) -> list[SymbolNode]:
-    """The outline: tables (columns, indexes), enums (values) and queries, in file order."""
-    index = symbol_index(document)
-    text = index.text
-    root = index.root
+    """The outline: tables (columns, indexes), enums (values) and queries, in file order.  Built
+    from the model, whose tables are kept while their text is unchanged: cheap on every edit."""
+    enabled = gc.isenabled()
+    gc.disable()  # tens of thousands of small objects that stay alive: nothing for the collector
+    try:
+        return _outline(document)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _outline(document: Document) -> list[SymbolNode]:
+    text, schema = document.text, document.schema
     out: list[SymbolNode] = []
-    if not isinstance(root, Mapping):
-        return out
-    for section, value in root.items:
-        if not isinstance(value, Mapping) or section.value not in ("tables", "enums", "queries"):
-            continue
-        for key, node in value.items:
-            if section.value == "tables":
-                out.append(_table_symbol(text, key, node))
-            elif section.value == "enums":
-                children = []
-                if isinstance(node, Sequence):
-                    children = [SymbolNode(i.value, ENUM_VALUE, (i.start, i.end), (i.start, i.end))
-                                for i in node.items if isinstance(i, Scalar) and not i.is_null]
-                out.append(SymbolNode(key.value, ENUM, _entry_span(text, key, node), _key_span(key), "enum",
-                                      children))
-            else:
-                sql = node.get("sql") if isinstance(node, Mapping) else node
-                detail = " ".join(sql.value.split())[:80] if isinstance(sql, Scalar) else None
-                out.append(SymbolNode(key.value, "query", _entry_span(text, key, node), _key_span(key), detail))
+    for enum in schema.own_enums.values():
+        values = [SymbolNode(v, ENUM_VALUE, span, span) for v, span in zip(enum.values, enum.value_spans)]
+        end = max([enum.span[1]] + [span[1] for span in enum.value_spans])
+        out.append(SymbolNode(enum.name, ENUM, _trimmed(text, enum.span[0], end), enum.span, "enum", values))
+    for table in schema.tables.values():
+        out.append(_table_symbol(text, table))
+    for query in schema.queries.values():
+        detail = " ".join(query.sql.split())[:80] or None
+        end = max(query.span[1], query.sql_node_span[1])
+        out.append(SymbolNode(query.name, "query", _trimmed(text, query.span[0], end), query.span, detail))
+    out.sort(key=lambda n: n.span)
     return out
 
 
-def _table_symbol(text: str, key: Scalar, node: Node) -> SymbolNode:
-    table = SymbolNode(key.value, TABLE, _entry_span(text, key, node), _key_span(key), "table")
-    if not isinstance(node, Mapping):
-        return table
-    columns = node.get("columns")
-    if isinstance(columns, Mapping):
-        for ckey, cvalue in columns.items:
-            table.children.append(SymbolNode(ckey.value, COLUMN, _entry_span(text, ckey, cvalue), _key_span(ckey),
-                                             _column_detail(cvalue)))
-    indexes = node.get("indexes")
-    if isinstance(indexes, Sequence):
-        for item in indexes.items:
-            span = _trimmed(text, item.start, item.end)
-            name = None
-            if isinstance(item, Scalar):
-                cols = item.value.strip()
-                name = cols if cols.startswith("(") else f"({cols})"
-            elif isinstance(item, Mapping):
-                named = item.get("name")
-                columns_node = item.get("columns")
-                if isinstance(columns_node, Sequence):
-                    cols = ", ".join(c.value.strip() for c in columns_node.items if isinstance(c, Scalar))
-                    name = f"({cols})"
-                if isinstance(named, Scalar) and named.value.strip():
-                    table.children.append(SymbolNode(named.value.strip(), "index", span, (named.start, named.end),
-                                                     name))
-                    continue
-            if name:
-                table.children.append(SymbolNode(name, "index", span, span, "index"))
-    return table
+def _table_symbol(text: str, table) -> SymbolNode:
+    key = table.at(table.span)
+    node = SymbolNode(table.name, TABLE, _trimmed(text, key[0], table.at(table.value_span)[1]), key, "table")
+    for column in table.columns.values():
+        ckey = table.at(column.span)
+        value = table.at(column.value_span)
+        node.children.append(SymbolNode(column.name, COLUMN, _trimmed(text, ckey[0], max(ckey[1], value[1])), ckey,
+                                        _column_text(text, value) or column.type_text or None))
+    for index in table.indexes:
+        span = _trimmed(text, *table.at(index.span))
+        columns = f"({', '.join(c.name + (' desc' if c.descending else '') for c in index.columns)})"
+        if index.name:
+            node.children.append(SymbolNode(index.name, "index", span, span, columns))
+        else:
+            node.children.append(SymbolNode(columns, "index", span, span, "index"))
+    return node
+
+
+def _column_text(text: str, span: Span) -> str | None:
+    """A shorthand column's text (a long-form column: its type), as the outline's detail."""
+    value = text[span[0]:span[1]].strip()
+    if not value or value.startswith("{") or "\n" in value:
+        return None
+    if value[0] in "\"'" and value[-1] == value[0]:
+        value = value[1:-1]
+    return value or None
 
 
 def _matches(query: str, name: str) -> bool:

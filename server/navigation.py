@@ -59,6 +59,32 @@ def _included_definition(ls: SchemaLanguageServer, uri: str, document: Document,
     return [types.Location(uri=Path(path).as_uri(), range=convert.range(start, end))]
 
 
+def _references_in_other_files(ls: SchemaLanguageServer, uri: str, document: Document, offset: int,
+                               include_declaration: bool) -> list[types.Location]:
+    """Where other open files name the thing at `offset`: the files that include the file declaring
+    it, and (for a thing of an included file) its declaration there."""
+    at = symbols.symbol_at(document, offset)
+    if at is None:
+        return []
+    home = ls.options_for(uri).path
+    out: list[types.Location] = []
+    external = symbols.external_definition(document, offset)
+    if external is not None:
+        home = external[0]
+        if include_declaration:
+            out.extend(_included_definition(ls, uri, document, offset) or [])
+    for other, state in list(ls.states.items()):
+        if other == uri or state.document is None or home not in state.document.schema.included:
+            continue
+        other_document = current_document(ls, other)
+        if other_document is None:
+            continue
+        convert = _converter(ls, other_document)
+        out.extend(types.Location(uri=other, range=convert.range(o.start, o.end))
+                   for o in symbols.uses_elsewhere(other_document, at.symbol))
+    return out
+
+
 def _converter(ls: SchemaLanguageServer, document: Document) -> PositionConverter:
     return PositionConverter(document.lines, ls.workspace.position_encoding)
 
@@ -127,8 +153,9 @@ def register(server: SchemaLanguageServer) -> None:
         if document is None:
             return None
         include = bool(params.context.include_declaration) if params.context else True
-        return [types.Location(uri=uri, range=convert.range(o.start, o.end))
-                for o in symbols.references(document, offset, include)]
+        found = [types.Location(uri=uri, range=convert.range(o.start, o.end))
+                 for o in symbols.references(document, offset, include)]
+        return found + _references_in_other_files(ls, uri, document, offset, include)
 
     @server.feature(types.TEXT_DOCUMENT_DOCUMENT_HIGHLIGHT)
     def highlight(ls: SchemaLanguageServer, params: types.DocumentHighlightParams):
@@ -162,13 +189,25 @@ def register(server: SchemaLanguageServer) -> None:
             result = symbols.rename(document, offset, params.new_name, add_was=_rename_adds_was(ls))
         except symbols.RenameError as exc:
             raise RenameRefused(str(exc)) from None
-        edits = [types.TextEdit(range=convert.range(e.start, e.end), new_text=e.new_text) for e in result.edits]
+        by_uri = {uri: [types.TextEdit(range=convert.range(e.start, e.end), new_text=e.new_text)
+                        for e in result.edits]}
+        # open files that include this one name the renamed thing too
+        symbol = symbols.symbol_at(document, offset).symbol
+        for other in ls.dependents(uri):
+            other_document = current_document(ls, other)
+            if other_document is None:
+                continue
+            other_convert = _converter(ls, other_document)
+            edits = [types.TextEdit(range=other_convert.range(e.start, e.end), new_text=e.new_text)
+                     for e in symbols.rename_elsewhere(other_document, symbol, params.new_name.strip())]
+            if edits:
+                by_uri[other] = edits
         if _document_changes_supported(ls):
-            version = ls.workspace.get_text_document(uri).version
             return types.WorkspaceEdit(document_changes=[types.TextDocumentEdit(
-                text_document=types.OptionalVersionedTextDocumentIdentifier(uri=uri, version=version),
-                edits=edits)])
-        return types.WorkspaceEdit(changes={uri: edits})
+                text_document=types.OptionalVersionedTextDocumentIdentifier(
+                    uri=u, version=ls.workspace.get_text_document(u).version), edits=edits)
+                for u, edits in by_uri.items()])
+        return types.WorkspaceEdit(changes=by_uri)
 
     @server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
     def document_symbol(ls: SchemaLanguageServer, params: types.DocumentSymbolParams):

@@ -92,3 +92,33 @@ async def test_go_to_a_table_defined_in_an_included_file(client):
         text_document=types.TextDocumentIdentifier(uri=shop_uri),
         position=types.Position(7, enum_line.index("currency") + 1)))
     assert [(f.uri, f.range.start.line) for f in found] == [(common.as_uri(), 2)]
+
+
+async def test_references_and_rename_cross_into_files_that_include(client):
+    from lsprotocol import types
+
+    common = client.workspace / "common.schema.yaml"
+    shop = client.workspace / "shop.schema.yaml"
+    common.write_text(COMMON)
+    common_uri, shop_uri = common.as_uri(), shop.as_uri()
+    open_document(client, common, COMMON)
+    await shop_diagnostics(client, shop_uri, lambda: open_document(client, shop, SHOP))
+    on_users = types.Position(4, 3)  # `  users:` in common
+    found = await client.text_document_references_async(types.ReferenceParams(
+        text_document=types.TextDocumentIdentifier(uri=common_uri), position=on_users,
+        context=types.ReferenceContext(include_declaration=True)))
+    assert sorted((f.uri, f.range.start.line) for f in found) == [(common_uri, 4), (shop_uri, 6)]
+    # from the including side: the declaration in the included file, and this file's use
+    found = await client.text_document_references_async(types.ReferenceParams(
+        text_document=types.TextDocumentIdentifier(uri=shop_uri),
+        position=types.Position(6, SHOP.splitlines()[6].index("users") + 1),
+        context=types.ReferenceContext(include_declaration=True)))
+    assert sorted((f.uri, f.range.start.line) for f in found) == [(common_uri, 4), (shop_uri, 6)]
+    edit = await client.text_document_rename_async(types.RenameParams(
+        text_document=types.TextDocumentIdentifier(uri=common_uri), position=on_users, new_name="people"))
+    if edit.document_changes:
+        changed = {c.text_document.uri: c.edits for c in edit.document_changes}
+    else:
+        changed = edit.changes
+    assert set(changed) == {common_uri, shop_uri}
+    assert [(e.range.start.line, e.new_text) for e in changed[shop_uri]] == [(6, "people")]

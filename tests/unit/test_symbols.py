@@ -475,3 +475,32 @@ def test_workspace_symbols_match_by_subsequence():
     assert [(s.name, s.kind) for s in found] == [("bücher", TABLE)]
     found = workspace_symbols([("file:///b.schema.yaml", doc(UNICODE))], "titel")
     assert [(s.name, s.kind, s.container) for s in found] == [("titel", COLUMN, "bücher"), ("nach_titel", "query", None)]
+
+
+def _occurrences(index):
+    return [(o.symbol, o.start, o.end, o.declaration, o.role, o.sql, o.quoted, o.style, o.scalar_start)
+            for o in index.occurrences]
+
+
+@pytest.mark.parametrize("name", ["shop", "generated", "edited"])
+def test_the_table_by_table_index_equals_the_whole_file_index(name):
+    # a file in the usual layout is indexed table by table (fast after an edit); it must find
+    # exactly what one parse of the whole file finds
+    import sys
+    from pathlib import Path
+
+    from schema_lang.document import TableCache
+    from schema_lang.symbols import symbol_index
+
+    root = Path(__file__).resolve().parents[2]
+    sys.path.insert(0, str(root / "bench"))
+    from gen_schema import schema_yaml
+
+    text = {"shop": (root / "examples" / "shop.schema.yaml").read_text(), "generated": schema_yaml(40),
+            "edited": schema_yaml(40).replace("entity_00003:", "entity_0003x:", 1)}[name]
+    cache = TableCache()
+    analyze(schema_yaml(40), cache=cache)
+    document = analyze(text, cache=cache)
+    piecewise, whole = symbol_index(document), symbol_index(document, whole=True)
+    assert piecewise.piecewise and not whole.piecewise
+    assert _occurrences(piecewise) == _occurrences(whole) and len(whole.occurrences) > 100

@@ -56,10 +56,18 @@ interface CommandResult {
 
 let extension: SchemaLangExtension | undefined;
 
-export async function activate(context: vscode.ExtensionContext): Promise<void> {
-  extension = new SchemaLangExtension(context);
-  context.subscriptions.push(extension);
-  await extension.activate();
+/** What other extensions (and the end-to-end tests) can ask the extension. */
+export interface SchemaLangApi {
+  /** Which server runs, or why none does (the message the user was shown). */
+  status(): { running: boolean; source?: string; description?: string; problem?: string };
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<SchemaLangApi> {
+  const created = new SchemaLangExtension(context);
+  extension = created;
+  context.subscriptions.push(created);
+  await created.activate();
+  return { status: () => created.currentStatus() };
 }
 
 export async function deactivate(): Promise<void> {
@@ -73,6 +81,7 @@ class SchemaLangExtension implements vscode.Disposable {
   private readonly erd: ErdPanels;
   private client: LanguageClient | undefined;
   private launch: ServerLaunch | undefined;
+  private problem: string | undefined;  // why no server runs, as told to the user
   /** Starts and stops run one after the other. */
   private lifecycle: Promise<unknown> = Promise.resolve();
   /** Set once start() ran and until stop(): the server is wanted. */
@@ -80,6 +89,11 @@ class SchemaLangExtension implements vscode.Disposable {
   /** URIs (fs paths) of documents the server will ask to show that the ERD webview replaces. */
   private readonly hiddenDocuments = new Map<string, number>();
   private pythonListener: vscode.Disposable | undefined;
+
+  currentStatus(): { running: boolean; source?: string; description?: string; problem?: string } {
+    const running = this.client?.state === State.Running;
+    return { running, source: this.launch?.source, description: this.launch?.description, problem: this.problem };
+  }
 
   constructor(private readonly context: vscode.ExtensionContext) {
     this.output = vscode.window.createOutputChannel('schema-lang', { log: true });
@@ -201,6 +215,7 @@ class SchemaLangExtension implements vscode.Disposable {
       ).then((choice) => this.onErrorChoice(choice));
     }
     this.output.info(`Starting ${launch.description}`);
+    this.problem = undefined;
 
     const serverOptions: ServerOptions = {
       command: launch.command,
@@ -251,10 +266,9 @@ class SchemaLangExtension implements vscode.Disposable {
       this.status.busy = false;
       this.status.severity = vscode.LanguageStatusSeverity.Error;
       this.status.detail = 'failed to start: see the output';
-      void vscode.window.showErrorMessage(
-        `schema-lang: the language server (${launch.description}) did not start: ${error}`,
-        'Open Settings', 'Show Output',
-      ).then((choice) => this.onErrorChoice(choice));
+      this.problem = `schema-lang: the language server (${launch.description}) did not start: ${error}`;
+      void vscode.window.showErrorMessage(this.problem, 'Open Settings', 'Show Output')
+        .then((choice) => this.onErrorChoice(choice));
       return undefined;
     }
   }
@@ -269,11 +283,11 @@ class SchemaLangExtension implements vscode.Disposable {
       '  - the Python extension\'s selected interpreter, with schema-lang installed in it;',
       '  - a python3 (3.10+) on PATH, for the server bundled with the extension.',
     ].join('\n'));
-    void vscode.window.showErrorMessage(
-      'schema-lang: no language server could be started. It needs Python 3.10+ (for the bundled server) ' +
-        'or the setting schemaLang.server.path / schemaLang.interpreter. The output "schema-lang" lists what was tried.',
-      'Open Settings', 'Show Output',
-    ).then((choice) => this.onErrorChoice(choice));
+    this.problem = 'schema-lang: no language server could be started. It needs Python 3.10+ (for the bundled ' +
+      'server) or the setting schemaLang.server.path / schemaLang.interpreter. The output "schema-lang" lists ' +
+      'what was tried.';
+    void vscode.window.showErrorMessage(this.problem, 'Open Settings', 'Show Output')
+      .then((choice) => this.onErrorChoice(choice));
   }
 
   private onErrorChoice(choice: string | undefined): void {

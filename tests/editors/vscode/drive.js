@@ -129,6 +129,9 @@ async function session(name, { interpreter, screenshotPrefix, mode, pathEnv }) {
   if (pathEnv) env.PATH = pathEnv;
   const [cmd, argv] = vscodeServer(['--server-data-dir', serverData, '--host', '127.0.0.1', '--port', String(port),
     '--without-connection-token', '--enable-smoke-test-driver', '--disable-workspace-trust',
+    // VS Code gives the extension host a login shell's environment, whose PATH would bring
+    // /usr/bin (and its python3) back into the no-python session
+    ...(mode === 'no-python' ? ['--force-disable-user-env'] : []),
     '--log', 'info'], env);
   const serverLog = fs.openSync(path.join(dir, 'vscode-server.log'), 'w');
   const server = spawn(cmd, argv, { env, cwd: dir, stdio: ['ignore', serverLog, serverLog], detached: true });
@@ -289,6 +292,10 @@ function pythonWithoutTheProject() {
       if (!pathEnv) log('no python3 without the project on this machine: the bundled-server session is skipped');
       else runs.push(await session('bundled', { interpreter: null, screenshotPrefix: 'bundled-', mode: 'bundled', pathEnv }));
     }
+    // no Python anywhere (no setting, nothing on PATH): the extension must say so clearly
+    const emptyPath = fs.mkdtempSync(path.join(TMP, 'no-python-path-'));
+    runs.push(await session('no-python', { interpreter: null, screenshotPrefix: 'no-python-', mode: 'no-python',
+      pathEnv: emptyPath }));
 
     console.log('\nschema-lang VS Code end-to-end:');
     for (const run of runs) {

@@ -5,7 +5,8 @@
 //
 // Environment (from the VS Code server process):
 //   SCHEMA_LANG_E2E_OUT   folder for results.json, suite.log and the screenshot hand-shake
-//   SCHEMA_LANG_E2E_MODE  "full" (default) or "bundled" (only: the server starts and diagnoses)
+//   SCHEMA_LANG_E2E_MODE  "full" (default), "bundled" (only: the server starts and diagnoses) or
+//                         "no-python" (no Python anywhere: the extension says so, clearly)
 // The workspace folder holds shop.schema.yaml: examples/shop.schema.yaml with one error put in
 // (`references usrs` in table addresses).
 'use strict';
@@ -157,9 +158,31 @@ async function run() {
     state.doc = await vscode.workspace.openTextDocument(uri);
     state.editor = await vscode.window.showTextDocument(state.doc, { preview: false });
     log(`languageId ${state.doc.languageId}`);
+    // the file stays a YAML file (highlighting, other YAML extensions): no language of our own
+    assert(state.doc.languageId === 'yaml', `the schema file's language is yaml (${state.doc.languageId})`);
     await vscode.commands.executeCommand('workbench.action.closeAuxiliaryBar').then(undefined, () => undefined);
     await waitFor('the extension to activate', () => ext.isActive, 30000);
   });
+
+  if (MODE === 'no-python') {
+    await step('without Python the extension says what is missing', async () => {
+      need('the extension is installed and the schema opens in it');
+      log(`PATH of the extension host: ${process.env.PATH}`);
+      assert(!/(^|:)\/usr\/bin(:|$)/.test(process.env.PATH || ''), 'the session really has no /usr/bin on PATH');
+      const api = state.ext.exports;
+      assert(api && typeof api.status === 'function', 'the extension exports its status');
+      const status = await waitFor('the extension to give up', () => (api.status().problem ? api.status() : null), 30000);
+      log(`status ${JSON.stringify(status)}`);
+      assert(!status.running, 'no server runs');
+      assert(/no language server could be started/.test(status.problem), 'the message says no server started');
+      assert(/Python 3\.10\+/.test(status.problem) && /schemaLang\.interpreter/.test(status.problem),
+        'the message names what is needed: Python 3.10+ or the settings');
+      assert(serverProcesses().length === 0, 'no server process was left behind');
+      await screenshot('message', { settleMs: 1500 });
+    });
+    finish(results);
+    return;
+  }
 
   await step('diagnostics: reference/unknown-table on usrs', async () => {
     need('the extension is installed and the schema opens in it');
@@ -288,6 +311,27 @@ async function run() {
     log(`tab "${tab.label}" (${tab.input.viewType})`);
     const answer = await screenshot('erd', { settleMs: 500, waitForFrameSelector: '#diagram svg' });
     if (answer) assert(answer.frameSelector === 'found', `the diagram is drawn in the webview (${answer.frameSelector})`);
+  });
+
+  await step('a setting that changes how the server starts restarts it', async () => {
+    need('diagnostics: reference/unknown-table on usrs');
+    const before = serverProcesses().map((p) => p.pid);
+    assert(before.length >= 1, 'a server runs before the change');
+    const settings = vscode.workspace.getConfiguration('schemaLang');
+    await settings.update('trace.server', 'messages', vscode.ConfigurationTarget.Workspace);
+    const after = await waitFor('a new server process', () => {
+      const now = serverProcesses().map((p) => p.pid);
+      return now.length >= 1 && now.every((pid) => !before.includes(pid)) ? now : null;
+    }, 30000);
+    log(`server ${before.join(',')} -> ${after.join(',')}`);
+    await waitFor('the restarted server to run', () => state.ext.exports.status().running, 30000);
+    // the new server diagnoses: break the reference again and the error comes back
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const editor = await vscode.window.showTextDocument(doc, { preview: false });
+    const at = positionAfter(doc, 'references ', 'references users on delete restrict');
+    await editor.edit((e) => e.replace(new vscode.Range(at, at.translate(0, 'users'.length)), 'usrz'));
+    await waitFor('a diagnostic from the restarted server', () => unknownTable(uri)[0], 30000);
+    await settings.update('trace.server', undefined, vscode.ConfigurationTarget.Workspace);
   });
 
   finish(results);

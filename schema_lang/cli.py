@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Sequence
@@ -346,6 +347,32 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    from .importers import import_sql
+
+    source = Path(args.source)
+    if source.is_dir():
+        # a folder of migration files: applied in name order
+        files = sorted(p for p in source.iterdir() if p.is_file() and p.suffix.lower() == ".sql")
+        if not files:
+            raise UsageError(f"{source}: no .sql files in this folder")
+        text = "\n;\n".join(read_text(p) for p in files)
+    else:
+        _, text = _single_file(args.source)
+    dialect = args.dialect
+    if dialect == "prisma":
+        raise UsageError("importing schema.prisma files is not available yet")
+    name = re.sub(r"\W+", "_", source.stem.split(".")[0]).strip("_").lower() or "imported"
+    result = import_sql(text, dialect, schema_name=name)
+    skipped = ", ".join(f"{count} {kind}" for kind, count in result.skipped.items())
+    sys.stderr.write(f"schema-lang: imported from {source} ({dialect})"
+                     f"{'; skipped: ' + skipped if skipped else ''}\n")
+    for note in result.notes:
+        sys.stderr.write(f"schema-lang: note: {note}\n")
+    _emit(result.yaml_text, args.output)
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from server.__main__ import main as serve
 
@@ -396,6 +423,13 @@ def build_parser() -> argparse.ArgumentParser:
     migrate.add_argument("--allow-destructive", action="store_true",
                          help="generate the migration even when it drops tables or columns or narrows types")
     migrate.set_defaults(func=cmd_migrate)
+
+    imp = sub.add_parser("import", help="a schema file from SQL DDL (a dump, or a folder of migrations)")
+    imp.add_argument("source", metavar="SOURCE", help="a .sql file, or a folder of .sql files applied in name order")
+    imp.add_argument("--from", dest="dialect", choices=("postgresql", "mysql", "sqlite"), default="postgresql",
+                     help="the SQL dialect of SOURCE (default: postgresql)")
+    imp.add_argument("-o", "--output", metavar="FILE.schema.yaml", help="write the schema file here")
+    imp.set_defaults(func=cmd_import)
 
     erd = sub.add_parser("erd", help="the entity-relationship diagram")
     erd.add_argument("file", metavar="FILE")

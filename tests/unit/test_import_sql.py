@@ -1,0 +1,249 @@
+"""Importing SQL DDL into a schema file (schema_lang.importers.sql)."""
+from pathlib import Path
+
+import pytest
+
+from schema_lang.dialects import get_dialect
+from schema_lang.document import analyze
+from schema_lang.generate.ddl import column_type_sql, generate
+from schema_lang.importers import ImportResult, import_sql
+
+SHOP = Path(__file__).resolve().parents[2] / "examples" / "shop.schema.yaml"
+
+
+def _errors(document):
+    return [(d.rule, d.message) for d in document.diagnostics if d.severity.value == "error"]
+
+
+def _shape(schema, dialect):
+    """What a round trip must keep, in the terms the dialect can express."""
+    out = {}
+    for table in schema.tables.values():
+        out[table.name] = {
+            "columns": [(c.name, column_type_sql(c.type, dialect, schema),
+                         c.nullable and not c.identity and c.name not in table.primary_key)
+                        for c in table.columns.values()],
+            "primary_key": list(table.primary_key),
+            "foreign_keys": sorted((tuple(fk.columns), fk.table) for fk in table.foreign_keys),
+            "unique": sorted(tuple(u.columns) for u in table.uniques),
+            "indexes": sorted(tuple((c.name, c.descending) for c in i.columns) for i in table.indexes),
+        }
+    return out
+
+
+@pytest.mark.parametrize("dialect_name", ["postgresql", "mysql", "sqlite"])
+def test_round_trip_of_the_shop_example(dialect_name):
+    original = analyze(SHOP.read_text())
+    dialect = get_dialect(dialect_name)
+    script = generate(original.schema, dialect).script()
+
+    result = import_sql(script, dialect_name)
+
+    assert isinstance(result, ImportResult)
+    imported = analyze(result.yaml_text)
+    assert _errors(imported) == []
+    assert list(imported.schema.tables) == [t.name for t in generate_order(original.schema, dialect)]
+    assert _shape(imported.schema, dialect) == _shape(original.schema, dialect)
+    assert result.skipped == {}
+
+
+def generate_order(schema, dialect):
+    from schema_lang.generate.ddl import catalog
+    return [t.source for t in catalog(schema, dialect).tables.values()]
+
+
+def test_postgresql_round_trip_keeps_types_enums_and_descriptions():
+    original = analyze(SHOP.read_text())
+    result = import_sql(generate(original.schema, get_dialect("postgresql")).script(), "postgresql")
+    schema = analyze(result.yaml_text).schema
+    assert {n: e.values for n, e in schema.enums.items()} == {n: e.values for n, e in original.schema.enums.items()}
+    for table in original.schema.tables.values():
+        got = schema.tables[table.name]
+        assert got.description == table.description
+        for column in table.columns.values():
+            assert str(got.columns[column.name].type) == str(column.type), (table.name, column.name)
+            assert got.columns[column.name].identity == column.identity
+            assert got.columns[column.name].description == column.description
+    assert "      user_id: bigint not null references users on delete cascade\n" in result.yaml_text
+    assert "      created_at: timestamptz not null default now()\n" in result.yaml_text
+
+
+PG_DUMP = r"""--
+-- PostgreSQL database dump
+--
+
+SET statement_timeout = 0;
+SET client_encoding = 'UTF8';
+SET standard_conforming_strings = on;
+SELECT pg_catalog.set_config('search_path', '', false);
+
+CREATE EXTENSION IF NOT EXISTS pgcrypto WITH SCHEMA public;
+COMMENT ON EXTENSION pgcrypto IS 'cryptographic functions';
+
+CREATE TYPE public.mood AS ENUM (
+    'happy',
+    'sad'
+);
+
+CREATE FUNCTION public.touch() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+  NEW.updated_at := now();  -- a ; inside the body
+  RETURN NEW;
+END;
+$$;
+
+SET default_tablespace = '';
+
+CREATE TABLE public.accounts (
+    id integer NOT NULL,
+    email character varying(255) NOT NULL,
+    mood public.mood DEFAULT 'happy'::public.mood NOT NULL,
+    balance numeric(12,2) DEFAULT 0 NOT NULL,
+    created_at timestamp with time zone DEFAULT CURRENT_TIMESTAMP NOT NULL,
+    CONSTRAINT accounts_balance_check CHECK ((balance >= (0)::numeric))
+);
+
+ALTER TABLE public.accounts OWNER TO app;
+
+COMMENT ON TABLE public.accounts IS 'Customer accounts';
+COMMENT ON COLUMN public.accounts.email IS 'Where we write to: "primary" address';
+
+CREATE SEQUENCE public.accounts_id_seq
+    AS integer
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+ALTER SEQUENCE public.accounts_id_seq OWNED BY public.accounts.id;
+
+CREATE TABLE public.posts (
+    account_id integer NOT NULL,
+    seq integer NOT NULL,
+    title text,
+    tags text[],
+    payload jsonb
+);
+
+ALTER TABLE ONLY public.accounts ALTER COLUMN id SET DEFAULT nextval('public.accounts_id_seq'::regclass);
+
+COPY public.accounts (id, email, mood, balance, created_at) FROM stdin;
+1	a@example.com	happy	10.00	2024-01-01 00:00:00+00
+2	b@example.com	sad	0.00	2024-01-02 00:00:00+00
+\.
+
+ALTER TABLE ONLY public.accounts
+    ADD CONSTRAINT accounts_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.accounts
+    ADD CONSTRAINT accounts_email_key UNIQUE (email);
+
+ALTER TABLE ONLY public.posts
+    ADD CONSTRAINT posts_pkey PRIMARY KEY (account_id, seq);
+
+CREATE INDEX posts_title_lower ON public.posts USING btree (lower(title)) WHERE (title IS NOT NULL);
+
+CREATE INDEX posts_payload ON public.posts USING gin (payload);
+
+CREATE TRIGGER accounts_touch BEFORE UPDATE ON public.accounts FOR EACH ROW EXECUTE FUNCTION public.touch();
+
+ALTER TABLE ONLY public.posts
+    ADD CONSTRAINT posts_account_id_fkey FOREIGN KEY (account_id) REFERENCES public.accounts(id) ON DELETE CASCADE;
+
+CREATE VIEW public.recent AS SELECT id FROM public.accounts;
+
+GRANT SELECT ON TABLE public.accounts TO reader;
+
+--
+-- PostgreSQL database dump complete
+--
+"""
+
+
+def test_pg_dump_snippet():
+    result = import_sql(PG_DUMP, "postgresql")
+    document = analyze(result.yaml_text)
+    assert _errors(document) == []
+    assert result.skipped == {
+        "ALTER SEQUENCE": 1, "ALTER TABLE": 1, "COMMENT ON EXTENSION": 1, "COPY": 1, "CREATE EXTENSION": 1,
+        "CREATE FUNCTION": 1, "CREATE SEQUENCE": 1, "CREATE TRIGGER": 1, "CREATE VIEW": 1, "GRANT": 1,
+        "SELECT": 1, "SET": 4,
+    }
+    schema = document.schema
+    assert list(schema.enums) == ["mood"] and schema.enums["mood"].values == ["happy", "sad"]
+    accounts = schema.tables["accounts"]
+    assert accounts.description == "Customer accounts"
+    assert accounts.primary_key == ["id"]
+    assert accounts.columns["id"].identity and accounts.columns["id"].default is None
+    assert accounts.columns["email"].unique
+    assert accounts.columns["email"].description == 'Where we write to: "primary" address'
+    assert str(accounts.columns["mood"].type) == "mood" and accounts.columns["mood"].default == "'happy'"
+    assert accounts.columns["created_at"].default == "now()"
+    assert str(accounts.columns["created_at"].type) == "timestamptz"
+    assert accounts.columns["balance"].check is not None
+    posts = schema.tables["posts"]
+    assert posts.primary_key == ["account_id", "seq"]
+    assert [(fk.columns, fk.table, fk.on_delete) for fk in posts.foreign_keys] == [(["account_id"], "accounts", "cascade")]
+    assert str(posts.columns["tags"].type) == "text[]"
+    by_name = {i.name: i for i in posts.indexes}
+    assert by_name["posts_title_lower"].columns[0].expression
+    assert by_name["posts_title_lower"].where == "(title IS NOT NULL)"
+    assert by_name["posts_payload"].using == "gin"
+    assert "      id: int pk identity\n" in result.yaml_text
+    assert "      account_id: int not null references accounts on delete cascade\n" in result.yaml_text
+
+
+def test_unreadable_statement_is_skipped_not_fatal():
+    sql = "CREATE TABLE a (id int PRIMARY KEY);\nCREATE TABLE b (((;\nCREATE TABLE c (x text);\n"
+    result = import_sql(sql, "postgresql")
+    assert result.skipped == {"CREATE TABLE": 1}
+    assert any("could not be read" in n for n in result.notes)
+    assert list(analyze(result.yaml_text).schema.tables) == ["a", "c"]
+
+
+def test_mysql_show_create_table():
+    sql = """/*!40101 SET NAMES utf8mb4 */;
+DROP TABLE IF EXISTS `items`;
+CREATE TABLE `items` (
+  `id` int unsigned NOT NULL AUTO_INCREMENT,
+  `active` tinyint(1) NOT NULL DEFAULT '1',
+  `kind` enum('a','b') DEFAULT NULL COMMENT 'which: kind',
+  `added` datetime DEFAULT CURRENT_TIMESTAMP,
+  `parent_id` int unsigned DEFAULT NULL,
+  PRIMARY KEY (`id`),
+  UNIQUE KEY `items_kind_added` (`kind`,`added`),
+  KEY `items_parent` (`parent_id`),
+  CONSTRAINT `items_parent_fk` FOREIGN KEY (`parent_id`) REFERENCES `items` (`id`) ON DELETE SET NULL
+) ENGINE=InnoDB AUTO_INCREMENT=3 DEFAULT CHARSET=utf8mb4 COMMENT='Things';
+"""
+    result = import_sql(sql, "mysql")
+    document = analyze(result.yaml_text)
+    assert _errors(document) == []
+    assert result.skipped == {"DROP TABLE": 1, "SET": 1}
+    items = document.schema.tables["items"]
+    assert items.description == "Things"
+    assert items.columns["id"].identity and items.primary_key == ["id"]
+    assert str(items.columns["active"].type) == "boolean"
+    assert str(items.columns["kind"].type) == "enum(a, b)"
+    assert items.columns["kind"].description == "which: kind"
+    assert items.columns["added"].default == "now()"
+    assert [u.columns for u in items.uniques] == [["kind", "added"]]
+    assert [[c.name for c in i.columns] for i in items.indexes] == [["parent_id"]]
+    assert [(fk.columns, fk.table, fk.on_delete) for fk in items.foreign_keys] == [(["parent_id"], "items", "set null")]
+
+
+@pytest.mark.parametrize("dialect_name", ["postgresql", "mysql", "sqlite"])
+def test_import_is_deterministic(dialect_name):
+    script = generate(analyze(SHOP.read_text()).schema, get_dialect(dialect_name)).script()
+    first = import_sql(script, dialect_name)
+    second = import_sql(script, dialect_name)
+    assert first.yaml_text == second.yaml_text
+    assert import_sql(PG_DUMP, "postgresql").yaml_text == import_sql(PG_DUMP, "postgresql").yaml_text
+
+
+def test_unknown_dialect():
+    with pytest.raises(ValueError):
+        import_sql("", "oracle")

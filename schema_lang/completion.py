@@ -21,6 +21,7 @@ from pydantic import BaseModel
 
 from . import spec
 from .shorthand import ACTIONS, parse_shorthand, tokenize
+from .syntax import comment_start
 from .types import ALIASES, BUILTIN_TYPES, parse_type
 
 KINDS = ("keyword", "table", "column", "type", "enum", "enum-value", "rule", "snippet", "property", "value")
@@ -63,34 +64,12 @@ class _Line:
     blank: bool  # empty or only a comment
 
 
-def _comment_start(text: str) -> int | None:
-    """Column of a YAML comment's `#` on a line (outside quoted scalars), or None."""
-    quote = None
-    i, n = 0, len(text)
-    while i < n:
-        ch = text[i]
-        if quote is None:
-            if ch == "#" and (i == 0 or text[i - 1] in " \t"):
-                return i
-            if ch in "'\"" and (i == 0 or text[i - 1] in " \t:[{,-"):
-                quote = ch
-        elif ch == "\\" and quote == '"':
-            i += 1
-        elif ch == quote:
-            if quote == "'" and text[i + 1:i + 2] == "'":
-                i += 1
-            else:
-                quote = None
-        i += 1
-    return None
-
-
 def _parse_line(number: int, start: int, text: str) -> _Line:
     stripped = text.lstrip(" ")
     indent = len(text) - len(stripped)
     if not stripped.strip() or stripped.startswith("#"):
         return _Line(number, start, text, indent, (), None, indent, "", indent, True)
-    comment = _comment_start(text)
+    comment = comment_start(text)
     body = text if comment is None else text[:comment]
     col = indent
     dashes = []
@@ -307,7 +286,7 @@ def _context(text: _Text, offset: int) -> _Context | None:
     raw = text.raw(number)
     col = offset - text.starts[number]
     prefix = raw[:col]
-    comment = _comment_start(raw)
+    comment = comment_start(raw)
     if comment is not None and comment < col:
         return _Context(["#"], "comment", raw[comment:col], [number])
     current = _parse_line(number, text.starts[number], prefix)
@@ -1021,7 +1000,7 @@ def _shorthand(build: _Builder, ctx: _Context, names: _Names, table: str, line: 
         return
     # after the type, or after a complete modifier: the modifiers not written yet
     rest = build.text.text[build.word[1]:ctx.value_end]
-    comment = _comment_start(rest)
+    comment = comment_start(rest)
     whole = parse_shorthand(head + (rest if comment is None else rest[:comment]))
     present = set()
     if whole.primary_key:

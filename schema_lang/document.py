@@ -17,7 +17,7 @@ from .includes import add_external_tables, load_includes
 from .loader import Reporter, did_you_mean, load_root, replace_fix, resolve_table_entry, shift_diagnostic
 from .model import Schema, Table
 from .rules import RULES
-from .syntax import Mapping, Node, Scalar, Sequence, duplicate_key, parse_yaml
+from .syntax import Mapping, Node, Scalar, Sequence, duplicate_key, ends_inside_quotes, parse_yaml
 
 SEVERITY_LEVELS = {"error": Severity.ERROR, "warning": Severity.WARNING, "info": Severity.INFO,
                    "hint": Severity.HINT}
@@ -58,26 +58,6 @@ class Document:
 _IGNORE_RE = re.compile(r"(?:^|(?<=\s))#\s*schema-lang:\s*ignore(?:\[([^\]]*)\])?")
 
 
-def _inside_quotes(line_prefix: str) -> bool:
-    """Whether the end of a line prefix lies inside a single- or double-quoted YAML string."""
-    quote = None
-    i = 0
-    while i < len(line_prefix):
-        ch = line_prefix[i]
-        if quote is None:
-            if ch in "'\"" and (i == 0 or line_prefix[i - 1] in " \t:[{,-"):
-                quote = ch
-        elif ch == "\\" and quote == '"':
-            i += 1
-        elif ch == quote:
-            if quote == "'" and line_prefix[i + 1:i + 2] == "'":
-                i += 1  # '' is an escaped quote
-            else:
-                quote = None
-        i += 1
-    return quote is not None
-
-
 def find_suppressions(text: str, lines: LineIndex, report: Reporter) -> dict[int, frozenset[str] | None]:
     found: dict[int, frozenset[str] | None] = {}
     if "schema-lang:" not in text:
@@ -85,7 +65,7 @@ def find_suppressions(text: str, lines: LineIndex, report: Reporter) -> dict[int
     for match in _IGNORE_RE.finditer(text):
         position = lines.position(match.start())
         before = text[lines.line_starts[position.line]:match.start()]
-        if _inside_quotes(before):
+        if ends_inside_quotes(before):
             continue  # '#' inside a quoted string is text, not a comment
         target_line = position.line + 1 if before.strip() == "" else position.line
         ids: frozenset[str] | None = None

@@ -304,12 +304,13 @@ _ROOTS: dict[str, object] = {}
 
 def _ignore_comment(text: str, line_start_offset: int, line_end_offset: int):
     """The trailing or own-line ignore comment on a line: (match, is_own_line), or None."""
-    from .document import _IGNORE_RE, _inside_quotes
+    from .document import _IGNORE_RE
+    from .syntax import ends_inside_quotes
 
     line = text[line_start_offset:line_end_offset]
     for match in _IGNORE_RE.finditer(line):
         before = line[:match.start()]
-        if not _inside_quotes(before):
+        if not ends_inside_quotes(before):
             return match, before.strip() == ""
     return None
 

@@ -12,10 +12,11 @@ from __future__ import annotations
 import re
 
 from .dialects import DIALECTS, Dialect, get_dialect
-from .document import _IGNORE_RE, Document, _inside_quotes
+from .document import _IGNORE_RE, Document
 from .model import Column, Enum, Schema, Span, Table
 from .rules import all_rules
 from .shorthand import Shorthand, parse_shorthand
+from .syntax import ends_inside_quotes
 from .types import ALIASES, ColumnType, TypeError_, parse_type
 
 Result = tuple[str, Span]
@@ -260,7 +261,7 @@ def _rule_at(document: Document, offset: int) -> Result | None:
     start = lines.line_starts[line]
     text = lines.line_text(line)
     for match in _IGNORE_RE.finditer(text):
-        if match.group(1) is None or _inside_quotes(text[:match.start()]):
+        if match.group(1) is None or ends_inside_quotes(text[:match.start()]):
             continue
         for part in re.finditer(r"[^,\s]+", match.group(1)):
             span = (start + match.start(1) + part.start(), start + match.start(1) + part.end())

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .loader import Reporter
-from .model import Enum, Schema, Table
+from .model import Schema, Table
 from .syntax import Mapping, Scalar, Sequence
 
 MAX_DEPTH = 16

@@ -26,8 +26,8 @@ from ..diagnostics import Diagnostic, Severity
 from ..dialects import Dialect, get_dialect
 from ..model import Schema, Span, Table
 from ..types import ColumnType
-from .ddl import (Catalog, ColumnDef, ConstraintDef, IndexDef, TableDef, _string, add_constraint_sql, catalog,
-                  create_enum_sql, quote)
+from .ddl import (ColumnDef, ConstraintDef, IndexDef, TableDef, _string, add_constraint_sql, catalog,
+                  create_enum_sql, index_name, quote)
 
 # findings that lose data: `migrate` refuses them without --allow-destructive
 DESTRUCTIVE = frozenset({"migration/drops-table", "migration/drops-column", "migration/narrows-type",
@@ -329,7 +329,6 @@ class _Plan:
         self.old, self.new, self.renames, self.dialect, self.online = old, new, renames, dialect, online
         self.phase: dict[str, list[str]] = {p: [] for p in self.PHASES}
         self.findings: list[Finding] = []
-        self.notes: list[str] = []
         self.mid = _renamed_schema(old, renames)
         self.cat_old = catalog(old, dialect)
         self.cat_mid = catalog(self.mid, dialect) if self.mid is not old else self.cat_old
@@ -369,7 +368,7 @@ class _Plan:
             if name in mid:
                 if d.alter_column == "rebuild" and self._needs_rebuild(mid[name], table):
                     rebuilt.add(name)
-                self._table(mid[name], table, self.cat_old.tables[old_of.get(name, name)], name in rebuilt)
+                self._table(mid[name], table, name in rebuilt)
         self._create_tables([t for n, t in new.items() if n not in mid])
         for name in reversed(list(mid)):
             if name not in new:
@@ -465,10 +464,9 @@ class _Plan:
                 return True
         return False
 
-    def _table(self, before: TableDef, after: TableDef, original: TableDef, rebuild: bool) -> None:
+    def _table(self, before: TableDef, after: TableDef, rebuild: bool) -> None:
         d, q, name = self.dialect, self.q, after.name
         t = q(name)
-        existing = name in self.cat_mid.tables
         retyped = {c for c, col in after.columns.items()
                    if c in before.columns and (before.columns[c].type_sql != col.type_sql
                                                or col.source.type.enum_name in self.recreated_enums)}
@@ -523,7 +521,7 @@ class _Plan:
         if rebuild:
             self._rebuild(before, after)
             return
-        self._objects(before, after, retyped, existing)
+        self._objects(before, after, retyped)
         self._columns(before, after, retyped)
         if after.comment != before.comment:
             if d.comments == "statements":
@@ -531,8 +529,9 @@ class _Plan:
             elif d.comments == "inline":
                 self.emit("columns", f"ALTER TABLE {t} COMMENT = {_string(after.comment or '')}")
 
-    def _objects(self, before: TableDef, after: TableDef, retyped: set[str], existing: bool) -> None:
-        """Constraints and indexes: kept (renamed when their generated name changes), dropped or added.
+    def _objects(self, before: TableDef, after: TableDef, retyped: set[str]) -> None:
+        """Constraints and indexes of a table that stays: kept (renamed when their generated name
+        changes), dropped or added.
         Drops run before the renames, so they use the names the engine has at the start."""
         d, q, name = self.dialect, self.q, after.name
         old_table = q(self.old_table.get(name, name))
@@ -573,9 +572,9 @@ class _Plan:
             if key in old_keys and key not in readd:
                 continue
             if new.kind == "foreign key":
-                self._add_foreign_key(name, new, existing)
+                self._add_foreign_key(name, new)
             else:
-                self._add_constraint(name, new, existing)
+                self._add_constraint(name, new)
         old_indexes = {i.name: i for i in before.indexes}
         for index in after.indexes:
             old = old_indexes.pop(index.name, None)
@@ -589,7 +588,7 @@ class _Plan:
                                                                           new=q(index.name)))
                         continue
                 self._drop_index(old_table, original, bool(before.partition_clause))
-            self._create_index(name, index, existing)
+            self._create_index(name, index)
         for old in old_indexes.values():
             self._drop_index(old_table, self.original.get((name, "index", old.name), old.name),
                              bool(before.partition_clause))
@@ -616,10 +615,11 @@ class _Plan:
             sql = sql.replace("DROP INDEX ", "DROP INDEX CONCURRENTLY ", 1)
         self.emit("drops", sql)
 
-    def _create_index(self, table: str, index: IndexDef, existing: bool) -> None:
+    def _create_index(self, table: str, index: IndexDef) -> None:
+        """An index on a table that exists already (new tables' indexes come with them)."""
         sql = index.sql
         partitioned = self.cat_new.tables[table].partition_clause != ""
-        if existing and self.locks:
+        if self.locks:
             if self.online and not partitioned:
                 sql = re.sub(r"^CREATE (UNIQUE )?INDEX ", r"CREATE \1INDEX CONCURRENTLY ", sql)
             else:
@@ -634,15 +634,14 @@ class _Plan:
         t = self.new.tables.get(table)
         if t is None:
             return None
-        from .ddl import index_name
         for index in t.indexes:
             if index_name(t, index, self.dialect) == name:
                 return t.at(index.span)
         return t.at(t.span)
 
-    def _add_constraint(self, table: str, c: ConstraintDef, existing: bool) -> None:
+    def _add_constraint(self, table: str, c: ConstraintDef) -> None:
         q = self.q
-        if not (existing and self.locks):
+        if not self.locks:
             self.emit("constraints", add_constraint_sql(self.dialect, table, c))
             return
         span = self.span_of(table)
@@ -666,9 +665,9 @@ class _Plan:
                       f"{table}; --online builds it with CREATE UNIQUE INDEX CONCURRENTLY first", table, span=span)
         self.emit("constraints", add_constraint_sql(self.dialect, table, c))
 
-    def _add_foreign_key(self, table: str, c: ConstraintDef, existing: bool) -> None:
+    def _add_foreign_key(self, table: str, c: ConstraintDef) -> None:
         sql = add_constraint_sql(self.dialect, table, c)
-        if existing and self.locks:
+        if self.locks:
             if self.online:
                 self.emit("add_foreign_keys", sql + " NOT VALID")
                 self.emit("add_foreign_keys", f"ALTER TABLE {self.q(table)} VALIDATE CONSTRAINT {self.q(c.name)}")
@@ -804,7 +803,7 @@ class _Plan:
                 self.emit("indexes", index.sql)
 
     def _drop_table(self, table: TableDef) -> None:
-        d, q = self.dialect, self.q
+        q = self.q
         rows = f" (about {table.source.rows:,} rows)" if table.source.rows else ""
         self.find("migration/drops-table", f"table {table.name} is dropped with its rows{rows}", table.name)
         self.emit("drop_tables", f"DROP TABLE {q(table.name)}")
@@ -844,7 +843,7 @@ class _Plan:
         for phase in self.PHASES[1:]:
             body.extend(self.phase[phase])
         statements = list(self.phase["outside"])
-        notes = list(self.notes)
+        notes: list[str] = []
         if body:
             if d.alter_column == "rebuild":
                 # rows are copied between tables: foreign keys are checked once at the end

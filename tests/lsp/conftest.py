@@ -102,3 +102,31 @@ async def diagnostics_after(client: LanguageClient, uri: str, action) -> list[ty
     await asyncio.sleep(0)  # let the waiter register before anything can arrive
     action()
     return await waiter
+
+
+def apply_lsp_edits(text: str, edits, utf8: bool) -> str:
+    """Applies LSP text edits to `text`, counting characters the way the client does (UTF-8
+    bytes, or UTF-16 code units); a position inside a character, or overlapping edits, fail."""
+    lines = text.split("\n")
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line) + 1)
+
+    def offset(position: types.Position) -> int:
+        line = lines[position.line] if position.line < len(lines) else ""
+        units, i = 0, 0
+        while i < len(line) and units < position.character:
+            units += len(line[i].encode("utf-8")) if utf8 else (2 if ord(line[i]) > 0xFFFF else 1)
+            i += 1
+        assert units == position.character or i == len(line), "a position inside a character"
+        return starts[min(position.line, len(lines))] + i
+
+    out, pos = [], 0
+    for edit in sorted(edits, key=lambda e: (e.range.start.line, e.range.start.character)):
+        start, end = offset(edit.range.start), offset(edit.range.end)
+        assert start >= pos, "overlapping edits"
+        out.append(text[pos:start])
+        out.append(edit.new_text)
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)

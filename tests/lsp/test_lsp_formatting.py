@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import asyncio
 
-from conftest import diagnostics_after, open_document
+from conftest import apply_lsp_edits, diagnostics_after, open_document
 from lsprotocol import types
 
 from schema_lang.format import format_text
@@ -51,31 +51,6 @@ def units(text: str, client) -> int:
     return len(text.encode("utf-8")) if utf8(client) else len(text.encode("utf-16-le")) // 2
 
 
-def apply(text: str, edits, client) -> str:
-    """Applies LSP text edits, counting characters the way the client does."""
-    lines = text.split("\n")
-    starts = [0]
-    for line in lines:
-        starts.append(starts[-1] + len(line) + 1)
-
-    def offset(position: types.Position) -> int:
-        line = lines[position.line] if position.line < len(lines) else ""
-        i = 0
-        while i < len(line) and units(line[:i], client) < position.character:
-            i += 1
-        return starts[min(position.line, len(lines))] + i
-
-    out, pos = [], 0
-    for edit in sorted(edits, key=lambda e: (e.range.start.line, e.range.start.character)):
-        start, end = offset(edit.range.start), offset(edit.range.end)
-        assert start >= pos, "overlapping edits"
-        out.append(text[pos:start])
-        out.append(edit.new_text)
-        pos = end
-    out.append(text[pos:])
-    return "".join(out)
-
-
 async def _open(client, name: str, text: str) -> str:
     path = client.workspace / name
     await diagnostics_after(client, path.as_uri(), lambda: open_document(client, path, text))
@@ -92,7 +67,7 @@ async def test_formatting(client):
         text_document=types.TextDocumentIdentifier(uri=uri),
         options=types.FormattingOptions(tab_size=4, insert_spaces=True))), 10)
     assert edits
-    assert apply(MESSY, edits, client) == FORMATTED
+    assert apply_lsp_edits(MESSY, edits, utf8(client)) == FORMATTED
     # the edits are small: no line is replaced whole
     assert all(e.range.start.line == e.range.end.line for e in edits)
     # an edit after the cart on its line is placed in the client's units
@@ -117,7 +92,7 @@ async def test_the_tab_size_is_the_step_of_a_file_without_one(client):
     edits = await asyncio.wait_for(client.text_document_formatting_async(types.DocumentFormattingParams(
         text_document=types.TextDocumentIdentifier(uri=uri),
         options=types.FormattingOptions(tab_size=4, insert_spaces=True))), 10)
-    assert apply(text, edits, client) == "schema: s\ndescription:\n    Free text\n"
+    assert apply_lsp_edits(text, edits, utf8(client)) == "schema: s\ndescription:\n    Free text\n"
 
 
 async def test_range_formatting(client):
@@ -129,7 +104,7 @@ async def test_range_formatting(client):
     edits = await asyncio.wait_for(client.text_document_range_formatting_async(
         types.DocumentRangeFormattingParams(text_document=types.TextDocumentIdentifier(uri=uri), range=rng,
                                             options=types.FormattingOptions(tab_size=2, insert_spaces=True))), 10)
-    out = apply(MESSY, edits, client)
+    out = apply_lsp_edits(MESSY, edits, utf8(client))
     changed = [i for i, (a, b) in enumerate(zip(MESSY.split("\n"), out.split("\n"))) if a != b]
     assert changed == [line]
     assert out.split("\n")[line] == "      note_🛒: text not null"

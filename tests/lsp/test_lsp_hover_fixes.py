@@ -7,7 +7,7 @@ import asyncio
 
 from lsprotocol import types
 
-from conftest import diagnostics_after, open_document
+from conftest import apply_lsp_edits, diagnostics_after, open_document
 
 from schema_lang.document import analyze
 
@@ -47,31 +47,6 @@ def position(client, needle: str, inside: int = 0, line_hint: str | None = None)
             column = line.index(needle) + inside
             return types.Position(number, units(line[:column], is_utf8(client)))
     raise AssertionError(needle)
-
-
-def apply(text: str, edits, utf8: bool) -> str:
-    lines = text.split("\n")
-    starts = [0]
-    for line in lines:
-        starts.append(starts[-1] + len(line) + 1)
-
-    def offset(p: types.Position) -> int:
-        line = lines[p.line] if p.line < len(lines) else ""
-        used, i = 0, 0
-        while i < len(line) and used < p.character:
-            used += units(line[i], utf8)
-            i += 1
-        assert used == p.character, "a position inside a character"
-        return starts[p.line] + i
-
-    out, pos = [], 0
-    for edit in sorted(edits, key=lambda e: (e.range.start.line, e.range.start.character)):
-        start, end = offset(edit.range.start), offset(edit.range.end)
-        out.append(text[pos:start])
-        out.append(edit.new_text)
-        pos = end
-    out.append(text[pos:])
-    return "".join(out)
 
 
 async def opened(client) -> tuple[str, list[types.Diagnostic]]:
@@ -149,14 +124,14 @@ async def test_unknown_table_fixes_after_an_emoji(client):
     assert all(a.kind == types.CodeActionKind.QuickFix for a in actions)
     assert actions[0].is_preferred and not actions[1].is_preferred and not actions[2].is_preferred
 
-    changed = apply(TEXT, actions[0].edit.changes[uri], utf8)
+    changed = apply_lsp_edits(TEXT, actions[0].edit.changes[uri], utf8)
     assert changed == TEXT.replace("🧾: int references paniers_ete", "🧾: int references paniers_été")
 
-    created = apply(TEXT, actions[1].edit.changes[uri], utf8)
+    created = apply_lsp_edits(TEXT, actions[1].edit.changes[uri], utf8)
     assert created == TEXT + "  paniers_ete:\n    columns:\n      id: int pk\n"
     assert not [d for d in analyze(created).diagnostics if d.rule == "reference/unknown-table"]
 
-    ignored = apply(TEXT, actions[2].edit.changes[uri], utf8)
+    ignored = apply_lsp_edits(TEXT, actions[2].edit.changes[uri], utf8)
     assert ignored == TEXT.replace("🧾: int references paniers_ete",
                                    "🧾: int references paniers_ete  # schema-lang: ignore[reference/unknown-table]")
     assert not [d for d in analyze(ignored).diagnostics if d.rule == "reference/unknown-table"]
@@ -170,9 +145,9 @@ async def test_add_primary_key_and_ignore(client):
     titles = [a.title for a in actions]
     assert titles == ["Add primary key (new column id bigint pk identity)",
                       "Ignore design/missing-primary-key on this line"]
-    added = apply(TEXT, actions[0].edit.changes[uri], utf8)
+    added = apply_lsp_edits(TEXT, actions[0].edit.changes[uri], utf8)
     assert added == TEXT.replace("  journal:\n    columns:\n", "  journal:\n    columns:\n      id: bigint pk identity\n")
     assert analyze(added).schema.tables["journal"].primary_key == ["id"]
-    ignored = apply(TEXT, actions[1].edit.changes[uri], utf8)
+    ignored = apply_lsp_edits(TEXT, actions[1].edit.changes[uri], utf8)
     assert "  journal:  # schema-lang: ignore[design/missing-primary-key]\n" in ignored
     assert not [d for d in analyze(ignored).diagnostics if d.rule == "design/missing-primary-key"]

@@ -9,7 +9,7 @@ import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import LanguageClient, client_capabilities
 
-from conftest import _config, open_document
+from conftest import _config, apply_lsp_edits, open_document
 
 from schema_lang.document import analyze
 
@@ -66,27 +66,6 @@ def inside(text: str, needle: str, name: str, nth: int = 0) -> list[int]:
     """Offsets at the start, in the middle and at the end of `name` where `needle` contains it."""
     start = find(text, needle, nth) + needle.index(name)
     return [start, start + len(name) // 2, start + len(name)]
-
-
-def apply(client: LanguageClient, text: str, edits) -> str:
-    def offset(p: types.Position) -> int:
-        lines = text.split("\n")
-        base = sum(len(line) + 1 for line in lines[:p.line])
-        line = lines[p.line] if p.line < len(lines) else ""
-        units, i = 0, 0
-        while i < len(line) and units < p.character:
-            units += len(line[i].encode("utf-8")) if utf8(client) else (2 if ord(line[i]) > 0xFFFF else 1)
-            i += 1
-        return base + i
-
-    out, pos = [], 0
-    for edit in sorted(edits, key=lambda e: (e.range.start.line, e.range.start.character)):
-        start, end = offset(edit.range.start), offset(edit.range.end)
-        out.append(text[pos:start])
-        out.append(edit.new_text)
-        pos = end
-    out.append(text[pos:])
-    return "".join(out)
 
 
 def edits_of(client: LanguageClient, workspace_edit: types.WorkspaceEdit, uri: str, version: int):
@@ -167,7 +146,7 @@ async def test_prepare_rename_and_rename_a_table(client):
     assert nothing is None
     edit = await wait(client.text_document_rename_async(types.RenameParams(
         text_document=doc_id(uri), position=at, new_name="bände")))
-    out = apply(client, TEXT, edits_of(client, edit, uri, 1))
+    out = apply_lsp_edits(TEXT, edits_of(client, edit, uri, 1), utf8(client))
     assert "  bände:   # 📚 die Bücher\n    was: bücher\n    columns:" in out
     assert "SELECT b.titel /* 📚 */ FROM bände b JOIN" in out
     after = analyze(out)
@@ -180,7 +159,7 @@ async def test_rename_a_column_after_an_emoji(client):
     edit = await wait(client.text_document_rename_async(types.RenameParams(
         text_document=doc_id(uri), position=position(client, TEXT, find(TEXT, "autoren(id)") + 9),
         new_name="nr")))
-    out = apply(client, TEXT, edit_list := edits_of(client, edit, uri, 1))
+    out = apply_lsp_edits(TEXT, edit_list := edits_of(client, edit, uri, 1), utf8(client))
     assert len(edit_list) == 4  # the key, the reference, the query, the added `was`
     assert "      nr: bigint pk was id\n      name: text" in out
     assert 'references: autoren(nr)}' in out and "ON a.nr = b.autor_id" in out
@@ -269,5 +248,5 @@ async def test_rename_without_was_when_the_setting_says_so(client):
     at = position(client, TEXT, find(TEXT, "FROM bücher") + 2 + len("FROM "))
     edit = await wait(client.text_document_rename_async(types.RenameParams(
         text_document=doc_id(uri), position=at, new_name="bände")))
-    out = apply(client, TEXT, edits_of(client, edit, uri, 1))
+    out = apply_lsp_edits(TEXT, edits_of(client, edit, uri, 1), utf8(client))
     assert "  bände:   # 📚 die Bücher\n    columns:" in out and "was: bücher" not in out

@@ -5,7 +5,7 @@ import asyncio
 
 from lsprotocol import types
 
-from conftest import diagnostics_after, open_document
+from conftest import apply_lsp_edits, diagnostics_after, open_document
 
 from schema_lang.document import analyze
 
@@ -27,31 +27,6 @@ tables:
       - product_id -> warehouse_code
       - warehouse_code -> warehouse_city
 """
-
-
-def apply_lsp_edits(text: str, edits, encoding_utf8: bool) -> str:
-    """Applies LSP text edits (line/character in the client's units) to `text`."""
-    lines = text.split("\n")
-    starts = [0]
-    for line in lines:
-        starts.append(starts[-1] + len(line) + 1)
-
-    def offset(position: types.Position) -> int:
-        line = lines[position.line] if position.line < len(lines) else ""
-        units, i = 0, 0
-        while i < len(line) and units < position.character:
-            units += len(line[i].encode("utf-8")) if encoding_utf8 else (2 if ord(line[i]) > 0xFFFF else 1)
-            i += 1
-        return starts[position.line] + i
-
-    out, pos = [], 0
-    for edit in sorted(edits, key=lambda e: (e.range.start.line, e.range.start.character)):
-        start, end = offset(edit.range.start), offset(edit.range.end)
-        out.append(text[pos:start])
-        out.append(edit.new_text)
-        pos = end
-    out.append(text[pos:])
-    return "".join(out)
 
 
 def utf8(client) -> bool:

@@ -1,4 +1,8 @@
-"""Importers: existing schemas (SQL DDL, ...) turned into schema files."""
-from .sql import ImportResult, import_sql
+"""Importers: existing schemas (SQL DDL, ...) turned into schema files.
 
-__all__ = ["ImportResult", "import_sql"]
+Every importer fills the intermediate model of `model` (tables, columns, keys,
+indexes) and writes it with `model.render`, so all sources give the same idioms."""
+from .model import ImportResult, ImportSourceError
+from .sql import guess_dialect, import_sql
+
+__all__ = ["ImportResult", "ImportSourceError", "guess_dialect", "import_sql"]

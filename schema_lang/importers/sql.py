@@ -11,77 +11,17 @@ same dump gives byte-identical text.
 """
 from __future__ import annotations
 
-import json
 import logging
 import re
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 
 import sqlglot
 from sqlglot import exp
 
-from ..shorthand import parse_shorthand
+from .model import Column, ForeignKey, ImportResult, Index, Reference, Table, render
 
 SQLGLOT_DIALECTS = {"postgresql": "postgres", "postgres": "postgres", "mysql": "mysql", "sqlite": "sqlite"}
 _FILE_DIALECT = {"postgres": "postgresql", "mysql": "mysql", "sqlite": "sqlite"}
-
-
-@dataclass(slots=True)
-class ImportResult:
-    yaml_text: str
-    skipped: dict[str, int] = field(default_factory=dict)  # statement kind -> how many
-    notes: list[str] = field(default_factory=list)
-
-
-# --- the intermediate model ------------------------------------------------------------
-
-@dataclass(slots=True)
-class _Ref:
-    table: str
-    columns: list[str]
-    on_delete: str | None = None
-    on_update: str | None = None
-
-
-@dataclass(slots=True)
-class _Column:
-    name: str
-    type: str
-    not_null: bool = False
-    primary_key: bool = False
-    unique: bool = False
-    identity: bool = False
-    default: str | None = None
-    check: str | None = None
-    references: _Ref | None = None
-    description: str | None = None
-
-
-@dataclass(slots=True)
-class _ForeignKey:
-    columns: list[str]
-    ref: _Ref
-
-
-@dataclass(slots=True)
-class _Index:
-    columns: list[str]  # "a", "a desc", "lower(email)"
-    name: str | None = None
-    unique: bool = False
-    where: str | None = None
-    using: str | None = None
-
-
-@dataclass(slots=True)
-class _Table:
-    name: str
-    columns: dict[str, _Column] = field(default_factory=dict)
-    primary_key: list[str] = field(default_factory=list)
-    uniques: list[list[str]] = field(default_factory=list)
-    checks: list[str] = field(default_factory=list)
-    foreign_keys: list[_ForeignKey] = field(default_factory=list)
-    indexes: list[_Index] = field(default_factory=list)
-    description: str | None = None
 
 
 # --- splitting into statements -----------------------------------------------------------
@@ -199,7 +139,7 @@ class _Importer:
             raise ValueError(f"unknown dialect {dialect!r}: expected postgresql, mysql or sqlite")
         self.read = SQLGLOT_DIALECTS[dialect]
         self.file_dialect = _FILE_DIALECT[self.read]
-        self.tables: dict[str, _Table] = {}
+        self.tables: dict[str, Table] = {}
         self.enums: dict[str, list[str]] = {}
         self.skipped: dict[str, int] = {}
         self.notes: list[str] = []
@@ -240,7 +180,7 @@ class _Importer:
         if not handled:
             self.skip(sql)
 
-    def table(self, node: exp.Expression | None) -> _Table | None:
+    def table(self, node: exp.Expression | None) -> Table | None:
         name = node.name if node is not None else ""
         return self.tables.get(name)
 
@@ -250,7 +190,7 @@ class _Importer:
         if name in self.tables:
             self.notes.append(f"table {name} is created twice: the second CREATE TABLE is skipped")
             return False
-        table = _Table(name)
+        table = Table(name)
         self.tables[name] = table
         for item in schema.expressions:
             if isinstance(item, exp.ColumnDef):
@@ -265,10 +205,10 @@ class _Importer:
                     table.description = prop.this.name
         return True
 
-    def column(self, table: _Table, item: exp.ColumnDef) -> None:
+    def column(self, table: Table, item: exp.ColumnDef) -> None:
         name = item.name
         type_text, identity = self.type_of(item.args.get("kind"), f"{table.name}.{name}")
-        col = _Column(name, type_text, identity=identity)
+        col = Column(name, type_text, identity=identity)
         table.columns[name] = col
         for constraint in item.args.get("constraints") or []:
             kind = constraint.args.get("kind") if isinstance(constraint, exp.ColumnConstraint) else constraint
@@ -291,14 +231,14 @@ class _Importer:
             elif isinstance(kind, exp.Reference):
                 ref = self.reference(kind)
                 if ref is not None:
-                    table.foreign_keys.append(_ForeignKey([name], ref))
+                    table.foreign_keys.append(ForeignKey([name], ref))
             elif isinstance(kind, exp.CommentColumnConstraint):
                 col.description = kind.this.name
             elif kind is not None and not isinstance(kind, (exp.CollateColumnConstraint,
                                                             exp.CharacterSetColumnConstraint)):
                 self.notes.append(f"{table.name}.{name}: {kind.sql(dialect=self.read)} left out")
 
-    def set_default(self, table: _Table, col: _Column, value: exp.Expression) -> None:
+    def set_default(self, table: Table, col: Column, value: exp.Expression) -> None:
         if isinstance(value, exp.Anonymous) and value.name.lower() == "nextval":
             col.identity = True  # a serial column: its sequence is the identity
             return
@@ -318,7 +258,7 @@ class _Importer:
             return
         col.default = value.sql(dialect=self.read)
 
-    def reference(self, ref: exp.Reference) -> _Ref | None:
+    def reference(self, ref: exp.Reference) -> Reference | None:
         target = ref.this
         if isinstance(target, exp.Schema):
             table = target.this.name
@@ -327,7 +267,7 @@ class _Importer:
             table, columns = target.name, []
         if not table:
             return None
-        result = _Ref(table, columns)
+        result = Reference(table, columns)
         for option in ref.args.get("options") or []:
             m = re.match(r"(?i)on\s+(delete|update)\s+(cascade|restrict|set\s+null|set\s+default|no\s+action)$",
                          " ".join(str(option).split()))
@@ -339,13 +279,13 @@ class _Importer:
                     result.on_update = action
         return result
 
-    def add_check(self, table: _Table, sql: str, columns: list[str]) -> None:
+    def add_check(self, table: Table, sql: str, columns: list[str]) -> None:
         if len(columns) == 1 and columns[0] in table.columns and table.columns[columns[0]].check is None:
             table.columns[columns[0]].check = sql
         else:
             table.checks.append(sql)
 
-    def table_constraint(self, table: _Table, item: exp.Expression) -> None:
+    def table_constraint(self, table: Table, item: exp.Expression) -> None:
         inner = item.expressions if isinstance(item, exp.Constraint) else [item]
         for node in inner:
             if isinstance(node, exp.PrimaryKey) or isinstance(node, exp.PrimaryKeyColumnConstraint):
@@ -354,7 +294,7 @@ class _Importer:
                 ref = node.args.get("reference")
                 ref = self.reference(ref) if ref is not None else None
                 if ref is not None:
-                    table.foreign_keys.append(_ForeignKey([self.ident(e) for e in node.expressions], ref))
+                    table.foreign_keys.append(ForeignKey([self.ident(e) for e in node.expressions], ref))
             elif isinstance(node, exp.UniqueColumnConstraint):
                 target = node.this
                 columns = [self.ident(e) for e in target.expressions] if isinstance(target, exp.Schema) else []
@@ -367,7 +307,7 @@ class _Importer:
                 columns = [self.index_item(e) for e in node.expressions]
                 index_type = node.args.get("kind")
                 name = node.this.name if node.this else None
-                table.indexes.append(_Index(columns, name, using="fulltext" if str(index_type or "").upper()
+                table.indexes.append(Index(columns, name, using="fulltext" if str(index_type or "").upper()
                                             == "FULLTEXT" else None))
             elif isinstance(node, exp.ColumnConstraint) and isinstance(node.args.get("kind"),
                                                                        exp.CheckColumnConstraint):
@@ -375,12 +315,12 @@ class _Importer:
             else:
                 self.notes.append(f"{table.name}: constraint {item.sql(dialect=self.read)} left out")
 
-    def set_primary_key(self, table: _Table, columns: list[str]) -> None:
+    def set_primary_key(self, table: Table, columns: list[str]) -> None:
         table.primary_key = columns
         for name, col in table.columns.items():
             col.primary_key = len(columns) == 1 and name == columns[0]
 
-    def add_unique(self, table: _Table, columns: list[str]) -> None:
+    def add_unique(self, table: Table, columns: list[str]) -> None:
         if not columns:
             return
         if len(columns) == 1 and columns[0] in table.columns:
@@ -422,7 +362,7 @@ class _Importer:
             return False
         where = params.args.get("where")
         using = params.args.get("using")
-        result = _Index(columns, index.name or None, bool(tree.args.get("unique")),
+        result = Index(columns, index.name or None, bool(tree.args.get("unique")),
                         where.this.sql(dialect=self.read) if where is not None else None,
                         using.name.lower() if using is not None else None)
         if result.using == "btree":
@@ -527,167 +467,6 @@ class _Importer:
         return "text", False
 
 
-# --- writing the file --------------------------------------------------------------------
-
-_YAML_WORDS = {"true", "false", "yes", "no", "on", "off", "y", "n", "null", "~"}
-_PLAIN = re.compile(r"[A-Za-z_(][^\n]*")
-
-
-def _scalar(value: str, flow: bool = False) -> str:
-    """A YAML scalar: plain when it reads back as the same string, double-quoted otherwise."""
-    needs = (not value or not _PLAIN.fullmatch(value) or value != value.strip()
-             or value.lower() in _YAML_WORDS or ": " in value or " #" in value or value.endswith(":")
-             or "\t" in value or any(ord(ch) < 32 for ch in value)
-             or (flow and any(ch in value for ch in ",[]{}")))
-    return json.dumps(value, ensure_ascii=False) if needs else value
-
-
-def _flow_list(items: list[str]) -> str:
-    return "[" + ", ".join(_scalar(i, flow=True) for i in items) + "]"
-
-
-def _references(ref: _Ref, tables: dict[str, _Table]) -> str:
-    target = tables.get(ref.table)
-    if ref.columns and not (target is not None and target.primary_key == ref.columns):
-        return f"{ref.table}({', '.join(ref.columns)})"
-    return ref.table
-
-
-def _shorthand(col: _Column, fk: _ForeignKey | None, pk_inline: bool, tables: dict[str, _Table]) -> str:
-    parts = [col.type]
-    if pk_inline:
-        parts.append("pk")
-    elif col.not_null:
-        parts.append("not null")
-    if col.unique:
-        parts.append("unique")
-    if col.identity:
-        parts.append("identity")
-    if col.default is not None:
-        parts.append(f"default {col.default}")
-    if fk is not None:
-        parts.append(f"references {_references(fk.ref, tables)}")
-        if fk.ref.on_delete:
-            parts.append(f"on delete {fk.ref.on_delete}")
-        if fk.ref.on_update:
-            parts.append(f"on update {fk.ref.on_update}")
-    if col.check is not None:
-        parts.append(f"check ({col.check})")
-    return " ".join(parts)
-
-
-def _shorthand_reads_back(text: str, col: _Column) -> bool:
-    parsed = parse_shorthand(text)
-    return (not parsed.errors and parsed.default == col.default
-            and (parsed.check or None) == (col.check.strip() if col.check else None))
-
-
-def _column_lines(col: _Column, fk: _ForeignKey | None, pk_inline: bool, tables: dict[str, _Table]) -> list[str]:
-    key = _scalar(col.name)
-    text = _shorthand(col, fk, pk_inline, tables)
-    if col.description is None and _shorthand_reads_back(text, col):
-        return [f"      {key}: {_scalar(text)}"]
-    lines = [f"      {key}:", f"        type: {_scalar(col.type)}"]
-    if pk_inline:
-        lines.append("        primary_key: true")
-    elif col.not_null:
-        lines.append("        nullable: false")
-    if col.unique:
-        lines.append("        unique: true")
-    if col.identity:
-        lines.append("        identity: true")
-    if col.default is not None:
-        lines.append(f"        default: {_scalar(col.default)}")
-    if fk is not None:
-        lines.append("        references:")
-        lines.append(f"          table: {_scalar(fk.ref.table)}")
-        if fk.ref.columns:
-            lines.append(f"          column: {_scalar(fk.ref.columns[0])}")
-        if fk.ref.on_delete:
-            lines.append(f"          on_delete: {fk.ref.on_delete}")
-        if fk.ref.on_update:
-            lines.append(f"          on_update: {fk.ref.on_update}")
-    if col.check is not None:
-        lines.append(f"        check: {_scalar(col.check)}")
-    if col.description is not None:
-        lines.append(f"        description: {_scalar(col.description)}")
-    return lines
-
-
-def _default_index_name(table: str, index: _Index) -> str:
-    cols = "_".join(re.sub(r"\W+", "_", c.removesuffix(" desc")).strip("_") for c in index.columns)
-    return f"idx_{table}_{cols}"
-
-
-def _index_line(table: _Table, index: _Index) -> str:
-    name = index.name if index.name and index.name != _default_index_name(table.name, index) else None
-    if name is None and not index.unique and index.where is None and index.using is None:
-        if len(index.columns) == 1 and re.fullmatch(r"[A-Za-z_][\w$]*", index.columns[0]):
-            return f"      - {index.columns[0]}"
-        if all(re.fullmatch(r"[A-Za-z_][\w$]*( desc)?", c) for c in index.columns):
-            return f"      - ({', '.join(index.columns)})"
-    parts = [f"columns: {_flow_list(index.columns)}"]
-    if name:
-        parts.append(f"name: {_scalar(name, flow=True)}")
-    if index.unique:
-        parts.append("unique: true")
-    if index.using:
-        parts.append(f"using: {index.using}")
-    if index.where is not None:
-        parts.append(f"where: {json.dumps(index.where, ensure_ascii=False)}")
-    return "      - {" + ", ".join(parts) + "}"
-
-
-def render(schema_name: str, dialect: str, enums: dict[str, list[str]], tables: dict[str, _Table]) -> str:
-    out = [f"schema: {_scalar(schema_name)}", f"dialect: {dialect}"]
-    if enums:
-        out.append("")
-        out.append("enums:")
-        out.extend(f"  {_scalar(name)}: {_flow_list(values)}" for name, values in enums.items())
-    out.append("")
-    out.append("tables:" if tables else "tables: {}")
-    for table in tables.values():
-        out.append(f"  {_scalar(table.name)}:")
-        if table.description is not None:
-            out.append(f"    description: {_scalar(table.description)}")
-        composite = len(table.primary_key) > 1 or (table.primary_key and table.primary_key[0] not in table.columns)
-        if composite:
-            out.append(f"    primary_key: {_flow_list(table.primary_key)}")
-        inline_fks: dict[str, _ForeignKey] = {}
-        other_fks: list[_ForeignKey] = []
-        for fk in table.foreign_keys:
-            if len(fk.columns) == 1 and fk.columns[0] in table.columns and fk.columns[0] not in inline_fks \
-                    and len(fk.ref.columns) <= 1:
-                inline_fks[fk.columns[0]] = fk
-            else:
-                other_fks.append(fk)
-        out.append("    columns:" if table.columns else "    columns: {}")
-        for col in table.columns.values():
-            pk_inline = not composite and table.primary_key == [col.name]
-            out.extend(_column_lines(col, inline_fks.get(col.name), pk_inline, tables))
-        if table.uniques:
-            out.append("    unique:")
-            out.extend(f"      - {_flow_list(u)}" for u in table.uniques)
-        if table.checks:
-            out.append("    checks:")
-            out.extend(f"      - {json.dumps(c, ensure_ascii=False)}" for c in table.checks)
-        if other_fks:
-            out.append("    foreign_keys:")
-            for fk in other_fks:
-                target = fk.ref.table + (f"({', '.join(fk.ref.columns)})" if fk.ref.columns else "")
-                parts = [f"columns: {_flow_list(fk.columns)}", f"references: {_scalar(target, flow=True)}"]
-                if fk.ref.on_delete:
-                    parts.append(f"on_delete: {fk.ref.on_delete}")
-                if fk.ref.on_update:
-                    parts.append(f"on_update: {fk.ref.on_update}")
-                out.append("      - {" + ", ".join(parts) + "}")
-        if table.indexes:
-            out.append("    indexes:")
-            out.extend(_index_line(table, index) for index in table.indexes)
-        out.append("")
-    return "\n".join(out).rstrip("\n") + "\n"
-
-
 def import_sql(text: str, dialect: str, schema_name: str = "imported") -> ImportResult:
     """Reads SQL DDL written for `dialect` (postgresql, mysql or sqlite) into a schema file."""
     importer = _Importer(dialect)
@@ -702,3 +481,24 @@ def import_sql(text: str, dialect: str, schema_name: str = "imported") -> Import
                 importer.notes.append(f"{table.name}: foreign key to {fk.ref.table}, a table not created here")
     yaml_text = render(schema_name, importer.file_dialect, importer.enums, importer.tables)
     return ImportResult(yaml_text, dict(sorted(importer.skipped.items())), importer.notes)
+
+
+_MYSQL_SIGNS = re.compile(r"`|\bENGINE\s*=|\bAUTO_INCREMENT\b|/\*!\d+|\bLOCK TABLES\b|\bUNSIGNED\b|"
+                          r"\bDEFAULT CHARSET\b|^\s*DELIMITER\b", re.I | re.M)
+_SQLITE_SIGNS = re.compile(r"\bAUTOINCREMENT\b|\bPRAGMA\b|\bsqlite_sequence\b|\bWITHOUT ROWID\b|"
+                           r"\bINTEGER PRIMARY KEY\b", re.I)
+_POSTGRES_SIGNS = re.compile(r"\bSERIAL\b|\bBIGSERIAL\b|::|\bpg_catalog\.|\bCREATE TYPE\b|"
+                             r"\bGENERATED (?:ALWAYS|BY DEFAULT) AS IDENTITY\b|\bTIMESTAMPTZ\b|"
+                             r"\bSET search_path\b|\bOWNER TO\b|\bJSONB\b|\bnextval\(", re.I)
+
+
+def guess_dialect(text: str) -> str:
+    """The dialect a DDL script was most likely written for (postgresql, mysql or sqlite),
+    from the marks each engine's dumps leave: backquotes and ENGINE= for MySQL,
+    AUTOINCREMENT and PRAGMA for SQLite, ::casts, SERIAL and CREATE TYPE for PostgreSQL.
+    PostgreSQL when nothing tells."""
+    code = _strip_comments(text[:2_000_000]) if "/*!" not in text[:2_000_000] else text[:2_000_000]
+    scores = {name: len(pattern.findall(code)) for name, pattern in
+              (("mysql", _MYSQL_SIGNS), ("sqlite", _SQLITE_SIGNS), ("postgresql", _POSTGRES_SIGNS))}
+    best = max(scores, key=lambda name: (scores[name], name == "postgresql"))
+    return best if scores[best] else "postgresql"

@@ -44,6 +44,9 @@ class Dialect:
     prefix_indexed_types: frozenset[str] = frozenset()
     # how CURRENT_TIMESTAMP is written as a column default, per type
     now_default: str = "now()"
+    # does a time type keep a fractional-seconds precision (`timestamp(3)`)?  The mapping's
+    # own precision, if any (MySQL's DATETIME(6)), is the one used when the file gives none
+    time_precision: bool = True
     # write regular-expression matches as `x REGEXP 'p'` (MariaDB has no REGEXP_LIKE in CHECKs)
     regexp_operator: bool = False
     # where descriptions go: "statements" (COMMENT ON), "inline" (COMMENT '...' clauses),

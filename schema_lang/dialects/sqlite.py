@@ -50,6 +50,7 @@ DIALECT = Dialect(
     native_enums=False,
     arrays=False,
     now_default="CURRENT_TIMESTAMP",
+    time_precision=False,
     rowid_alias=True,
     enum_check=True,
     unique_constraints=False,

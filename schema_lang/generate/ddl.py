@@ -79,8 +79,8 @@ def column_type_sql(ctype: ColumnType, dialect: Dialect, schema: Schema) -> str:
     if ctype.base in ("char", "varchar"):
         default_length = 1 if ctype.base == "char" else 255
         return mapping.sql.format(n=p[0] if p else default_length) if "{" in mapping.sql else mapping.sql
-    if ctype.base in ("time", "timestamp", "timestamptz") and p and dialect.name == "postgresql":
-        return f"{mapping.sql}({p[0]})"
+    if ctype.base in ("time", "timestamp", "timestamptz") and p and dialect.time_precision:
+        return re.sub(r"\(\d+\)$", "", mapping.sql) + f"({p[0]})"
     return mapping.sql
 
 
@@ -144,6 +144,10 @@ def _default_sql(column: Column, dialect: Dialect, schema: Schema) -> str | None
         return None
     text = default.strip()
     if _NOW.fullmatch(text):
+        precision = column.type.params if column.type is not None and column.type.base in (
+            "time", "timestamp", "timestamptz") and dialect.time_precision else ()
+        if precision:  # MySQL refuses a default more precise than its column
+            return re.sub(r"\((\d+)\)$", f"({precision[0]})", dialect.now_default)
         return dialect.now_default
     ctype = column.type
     if ctype is not None and ctype.base == "enum":

@@ -174,7 +174,7 @@ def _default_index_name(table: str, index: Index) -> str:
 
 def _index_line(table: Table, index: Index) -> str:
     name = index.name if index.name and index.name != _default_index_name(table.name, index) else None
-    if name is None and not index.unique and index.where is None and index.using is None:
+    if name is None and not index.unique and index.where is None and index.using is None and not index.include:
         if len(index.columns) == 1 and re.fullmatch(r"[A-Za-z_][\w$]*", index.columns[0]):
             return f"      - {index.columns[0]}"
         if all(re.fullmatch(r"[A-Za-z_][\w$]*( desc)?", c) for c in index.columns):
@@ -186,6 +186,8 @@ def _index_line(table: Table, index: Index) -> str:
         parts.append("unique: true")
     if index.using:
         parts.append(f"using: {index.using}")
+    if index.include:
+        parts.append(f"include: {_flow_list(index.include)}")
     if index.where is not None:
         parts.append(f"where: {json.dumps(index.where, ensure_ascii=False)}")
     return "      - {" + ", ".join(parts) + "}"
@@ -204,6 +206,8 @@ def render(schema_name: str, dialect: str, enums: dict[str, list[str]], tables: 
         if table.description is not None:
             out.append(f"    description: {_scalar(table.description)}")
         composite = len(table.primary_key) > 1 or (table.primary_key and table.primary_key[0] not in table.columns)
+        if table.partition_by is not None:
+            out.append(f"    partition_by: {_scalar(table.partition_by)}")
         if composite:
             out.append(f"    primary_key: {_flow_list(table.primary_key)}")
         inline_fks: dict[str, ForeignKey] = {}

@@ -214,6 +214,8 @@ class SqliteDB(_Database):
                 expression = params.args["columns"][seqno].this
                 if isinstance(expression, exp.Collate):  # reported by index_xinfo below
                     expression = expression.this
+                while isinstance(expression, exp.Paren):  # ((lower(x))) is lower(x)
+                    expression = expression.this
                 column = expression.sql(dialect="sqlite")
             parts.append(column + ("" if collation == "BINARY" else f" COLLATE {collation}")
                          + (" DESC" if desc else ""))

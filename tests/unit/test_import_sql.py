@@ -190,7 +190,7 @@ def test_pg_dump_snippet():
     assert str(posts.columns["tags"].type) == "text[]"
     by_name = {i.name: i for i in posts.indexes}
     assert by_name["posts_title_lower"].columns[0].expression
-    assert by_name["posts_title_lower"].where == "(title IS NOT NULL)"
+    assert by_name["posts_title_lower"].where == "title IS NOT NULL"
     assert by_name["posts_payload"].using == "gin"
     assert "      id: int pk identity\n" in result.yaml_text
     assert "      account_id: int not null references accounts on delete cascade\n" in result.yaml_text

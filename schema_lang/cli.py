@@ -347,25 +347,52 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_import(args: argparse.Namespace) -> int:
-    from .importers import import_sql
+_URL = re.compile(r"(?i)^(sqlite|postgres|postgresql)://")
 
-    source = Path(args.source)
-    if source.is_dir():
-        # a folder of migration files: applied in name order
-        files = sorted(p for p in source.iterdir() if p.is_file() and p.suffix.lower() == ".sql")
-        if not files:
-            raise UsageError(f"{source}: no .sql files in this folder")
-        text = "\n;\n".join(read_text(p) for p in files)
-    else:
-        _, text = _single_file(args.source)
-    dialect = args.dialect
-    if dialect == "prisma":
-        raise UsageError("importing schema.prisma files is not available yet")
-    name = re.sub(r"\W+", "_", source.stem.split(".")[0]).strip("_").lower() or "imported"
-    result = import_sql(text, dialect, schema_name=name)
-    skipped = ", ".join(f"{count} {kind}" for kind, count in result.skipped.items())
-    sys.stderr.write(f"schema-lang: imported from {source} ({dialect})"
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from .importers import ImportSourceError, guess_dialect, import_sql
+
+    source = args.source
+    kind = args.dialect
+    try:
+        if _URL.match(source):
+            from .importers.live import import_url
+
+            if kind not in (None,):
+                raise UsageError("--from is for files; a database URL says what it is")
+            described = re.sub(r"//([^:/@]*):[^@/]*@", r"//\1:***@", source)  # never echo a password
+            kind = "database"
+            result = import_url(source, schema_name=args.name)
+        else:
+            path = Path(source)
+            if path.is_dir():
+                # a folder of migration files: applied in name order
+                files = sorted((p for p in path.iterdir() if p.is_file() and p.suffix.lower() == ".sql"),
+                               key=lambda p: p.name)
+                if not files:
+                    raise UsageError(f"{source}: no .sql files in this folder")
+                text = "\n;\n".join(read_text(p) for p in files)
+            else:
+                path, text = _single_file(source)
+            if kind is None:
+                kind = "prisma" if path.suffix.lower() == ".prisma" else guess_dialect(text)
+            name = args.name or re.sub(r"\W+", "_", path.stem.split(".")[0]).strip("_").lower() or "imported"
+            described = str(path)
+            if kind == "prisma":
+                from .importers.prisma import import_prisma
+
+                result = import_prisma(text, schema_name=name)
+            else:
+                result = import_sql(text, kind, schema_name=name)
+    except ImportSourceError as exc:
+        where = "".join(f":{n}" for n in (exc.line, exc.column) if n is not None)
+        sys.stderr.write(f"{source}{where}: {exc.message}\n")
+        return 2
+    imported = analyze(result.yaml_text)
+    tables = len(imported.schema.tables) if imported.schema is not None else 0
+    skipped = ", ".join(f"{count} {what}" for what, count in result.skipped.items())
+    sys.stderr.write(f"schema-lang: imported {tables} table{'s' if tables != 1 else ''} from {described} ({kind})"
                      f"{'; skipped: ' + skipped if skipped else ''}\n")
     for note in result.notes:
         sys.stderr.write(f"schema-lang: note: {note}\n")
@@ -424,11 +451,14 @@ def build_parser() -> argparse.ArgumentParser:
                          help="generate the migration even when it drops tables or columns or narrows types")
     migrate.set_defaults(func=cmd_migrate)
 
-    imp = sub.add_parser("import", help="a schema file from SQL DDL (a dump, or a folder of migrations)")
-    imp.add_argument("source", metavar="SOURCE", help="a .sql file, or a folder of .sql files applied in name order")
-    imp.add_argument("--from", dest="dialect", choices=("postgresql", "mysql", "sqlite"), default="postgresql",
-                     help="the SQL dialect of SOURCE (default: postgresql)")
+    imp = sub.add_parser("import", help="a schema file from SQL DDL, a schema.prisma file or a live database")
+    imp.add_argument("source", metavar="SOURCE",
+                     help="a .sql dump, a folder of .sql migrations (applied in name order), a schema.prisma file, "
+                          "or a database URL: sqlite:///path/to.db, postgresql://user@host/db")
+    imp.add_argument("--from", dest="dialect", choices=("postgresql", "mysql", "sqlite", "prisma"), default=None,
+                     help="what SOURCE is written in (default: guessed from the file)")
     imp.add_argument("-o", "--output", metavar="FILE.schema.yaml", help="write the schema file here")
+    imp.add_argument("--name", help="the schema's name (default: from SOURCE)")
     imp.set_defaults(func=cmd_import)
 
     erd = sub.add_parser("erd", help="the entity-relationship diagram")

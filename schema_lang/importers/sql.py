@@ -602,8 +602,29 @@ class _Importer:
                 self.notes.append(f"{table.name}.{name}: {kind.sql(dialect=self.read)} left out")
 
     def remember(self, table: Table, name: str | None, kind: str, payload: object) -> None:
+        """Records a constraint under its name, or the name the engine gives an unnamed one,
+        so that a later migration in the folder can drop it."""
+        name = name or self.engine_name(table, kind, payload)
         if name:
             self.constraints[(table.name, name)] = (kind, payload)
+
+    def engine_name(self, table: Table, kind: str, payload: object) -> str | None:
+        columns = (payload.columns if isinstance(payload, ForeignKey) else [payload] if isinstance(payload, str)
+                   and kind == "column check" else payload if isinstance(payload, list) else [])
+        if self.read == "postgres":
+            suffix = {"pk": "pkey", "fk": "fkey", "unique": "key", "column check": "check"}.get(kind)
+            if kind == "pk":
+                return f"{table.name}_pkey"
+            return f"{table.name}_{'_'.join(columns)}_{suffix}"[:63] if suffix and columns else None
+        if self.read == "mysql":
+            if kind == "fk":
+                count = sum(1 for (t, _), (k, _) in self.constraints.items() if t == table.name and k == "fk")
+                return f"{table.name}_ibfk_{count + 1}"
+            if kind == "unique" and columns:
+                return columns[0]
+            if kind == "column check" and columns:
+                return columns[0]
+        return None
 
     def set_default(self, col: Column, value: exp.Expression) -> None:
         if isinstance(value, exp.Anonymous) and value.name.lower() == "nextval":

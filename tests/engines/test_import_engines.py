@@ -17,6 +17,7 @@ import re
 import shutil
 import sqlite3
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -319,3 +320,65 @@ def test_sqlite_schema_round_trip(tmp_path):
     with SqliteDB() as rebuilt:
         rebuilt.run(script)
         assert _comparable(rebuilt.catalog(), "sqlite") == expected
+
+
+MIGRATIONS = {
+    "0001_init.sql": """
+        CREATE TABLE users (id serial PRIMARY KEY, name text NOT NULL, legacy_flag boolean);
+        CREATE TABLE posts (
+          id bigserial PRIMARY KEY,
+          user_id integer NOT NULL REFERENCES users (id),
+          title varchar(200) NOT NULL CONSTRAINT posts_title_check CHECK (length(title) > 3),
+          body text
+        );
+        CREATE INDEX posts_user_idx ON posts (user_id);
+    """,
+    "0002_email.sql": """
+        ALTER TABLE users ADD COLUMN email varchar(255) NOT NULL DEFAULT '';
+        CREATE UNIQUE INDEX users_email_idx ON users (email);
+        ALTER TABLE posts ADD CONSTRAINT posts_user_fk2 FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE;
+        INSERT INTO users (name) VALUES ('seed');
+    """,
+    "0003_renames.sql": """
+        ALTER TABLE posts RENAME COLUMN body TO content;
+        ALTER TABLE users RENAME TO accounts;
+        ALTER INDEX posts_user_idx RENAME TO posts_account_idx;
+        ALTER TABLE accounts ALTER COLUMN name TYPE varchar(120);
+        ALTER TABLE posts ALTER COLUMN content SET NOT NULL;
+    """,
+    "0010_cleanup.sql": """
+        ALTER TABLE accounts DROP COLUMN legacy_flag;
+        ALTER TABLE posts DROP CONSTRAINT posts_title_check;
+        ALTER TABLE posts DROP CONSTRAINT posts_user_id_fkey;
+        DROP INDEX users_email_idx;
+        ALTER TABLE accounts ALTER COLUMN email DROP DEFAULT;
+        CREATE TABLE tags (id serial PRIMARY KEY, label text NOT NULL UNIQUE);
+        CREATE TABLE scratch (x int);
+        DROP TABLE scratch;
+    """,
+}
+
+
+def test_a_folder_of_migrations_imports_as_the_schema_they_build(postgres_uri, tmp_path):
+    """Applied in name order on PostgreSQL, the migrations give a catalog; the import of the
+    folder (through the CLI) must describe that same catalog."""
+    folder = tmp_path / "migrations"
+    folder.mkdir()
+    for name, sql in MIGRATIONS.items():
+        (folder / name).write_text(sql)
+    with PostgresDB(postgres_uri) as applied:
+        for name in sorted(MIGRATIONS):
+            applied.connection.execute(MIGRATIONS[name])
+        expected = _comparable(applied.catalog(), "postgresql")
+
+    out = tmp_path / "app.schema.yaml"
+    run = subprocess.run([sys.executable, "-m", "schema_lang.cli", "import", str(folder), "--from", "postgresql",
+                          "-o", str(out)], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert "skipped: 1 INSERT" in run.stderr
+    document = analyze(out.read_text())
+    assert [d.message for d in document.diagnostics if d.severity.value == "error"] == []
+    assert list(document.schema.tables) == ["accounts", "posts", "tags"]
+    with PostgresDB(postgres_uri) as rebuilt:
+        rebuilt.run(generate(document.schema, get_dialect("postgresql")).script())
+        assert _comparable(rebuilt.catalog(), "postgresql") == expected

@@ -355,13 +355,14 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     source = args.source
     kind = args.dialect
+    shown = re.sub(r"//([^:/@]*):[^@/]*@", r"//\1:***@", source)  # never echo a password
     try:
         if _URL.match(source):
             from .importers.live import import_url
 
             if kind not in (None,):
                 raise UsageError("--from is for files; a database URL says what it is")
-            described = re.sub(r"//([^:/@]*):[^@/]*@", r"//\1:***@", source)  # never echo a password
+            described = shown
             kind = "database"
             result = import_url(source, schema_name=args.name)
         else:
@@ -387,7 +388,7 @@ def cmd_import(args: argparse.Namespace) -> int:
                 result = import_sql(text, kind, schema_name=name)
     except ImportSourceError as exc:
         where = "".join(f":{n}" for n in (exc.line, exc.column) if n is not None)
-        sys.stderr.write(f"{source}{where}: {exc.message}\n")
+        sys.stderr.write(f"{shown}{where}: {exc.message}\n")
         return 2
     imported = analyze(result.yaml_text)
     tables = len(imported.schema.tables) if imported.schema is not None else 0

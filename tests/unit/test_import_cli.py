@@ -36,3 +36,31 @@ def test_import_a_folder_of_migrations_in_name_order(tmp_path, capsys):
     assert document.schema.tables["orders"].foreign_keys[0].table == "users"
     assert "skipped: 1 SET" in captured.err
     assert main(["import", str(tmp_path / "missing.sql")]) == 2
+
+
+def test_the_dialect_is_guessed_when_from_is_not_given(tmp_path, capsys):
+    dump = tmp_path / "legacy.sql"
+    dump.write_text("CREATE TABLE `users` (\n  `id` int NOT NULL AUTO_INCREMENT,\n  PRIMARY KEY (`id`)\n"
+                    ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;\n")
+    assert main(["import", str(dump)]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.splitlines()[:2] == ["schema: legacy", "dialect: mysql"]
+    assert "imported 1 table from" in captured.err and "(mysql)" in captured.err
+    assert main(["import", str(dump), "--from", "postgresql", "--name", "other"]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.splitlines()[:2] == ["schema: other", "dialect: postgresql"]
+
+
+def test_a_database_url_that_cannot_be_opened_is_a_clear_error(tmp_path, capsys):
+    missing = tmp_path / "nope.db"
+    assert main(["import", f"sqlite:///{missing}"]) == 2
+    err = capsys.readouterr().err
+    assert "nope.db" in err and "Traceback" not in err
+    assert not missing.exists()  # never created by looking
+    assert main(["import", "sqlite:///x.db", "--from", "mysql"]) == 2
+
+
+def test_a_url_password_is_never_echoed(tmp_path, capsys):
+    assert main(["import", "postgresql://alice:s3cret@127.0.0.1:1/db?connect_timeout=2"]) == 2
+    err = capsys.readouterr().err
+    assert "s3cret" not in err and err.strip()

@@ -247,3 +247,162 @@ def test_import_is_deterministic(dialect_name):
 def test_unknown_dialect():
     with pytest.raises(ValueError):
         import_sql("", "oracle")
+
+
+# --- migrations applied in order ------------------------------------------------------------
+
+def _tables(yaml_text):
+    document = analyze(yaml_text)
+    assert _errors(document) == [], yaml_text
+    return document.schema.tables
+
+
+def test_renames_follow_the_name_everywhere():
+    result = import_sql("""
+        CREATE TABLE users (id bigint PRIMARY KEY, name text);
+        CREATE TABLE posts (id bigint PRIMARY KEY, author bigint REFERENCES users (id), body text);
+        CREATE INDEX posts_author_idx ON posts (author, id DESC);
+        ALTER TABLE users RENAME TO accounts;
+        ALTER TABLE accounts RENAME COLUMN id TO account_id;
+        ALTER TABLE posts RENAME COLUMN author TO account_id;
+        ALTER INDEX posts_author_idx RENAME TO posts_account_idx;
+    """, "postgresql")
+    tables = _tables(result.yaml_text)
+    assert list(tables) == ["accounts", "posts"]
+    assert tables["accounts"].primary_key == ["account_id"]
+    fk = tables["posts"].foreign_keys[0]
+    assert (fk.columns, fk.table, fk.target_columns) in ((["account_id"], "accounts", None),
+                                                         (["account_id"], "accounts", ["account_id"]))
+    index = tables["posts"].indexes[0]
+    assert index.name == "posts_account_idx"
+    assert [(c.name, c.descending) for c in index.columns] == [("account_id", False), ("id", True)]
+    assert result.skipped == {}
+
+
+def test_drops_take_what_depends_on_them_and_unnamed_constraints_have_the_engines_names():
+    result = import_sql("""
+        CREATE TABLE users (id bigint PRIMARY KEY, email text UNIQUE, age int CHECK (age > 0), legacy text);
+        CREATE TABLE posts (id bigint PRIMARY KEY, user_id bigint REFERENCES users (id));
+        CREATE INDEX users_legacy_idx ON users (legacy);
+        ALTER TABLE users DROP COLUMN legacy;
+        ALTER TABLE users DROP CONSTRAINT users_email_key;
+        ALTER TABLE users DROP CONSTRAINT users_age_check;
+        ALTER TABLE posts DROP CONSTRAINT posts_user_id_fkey;
+        CREATE TABLE gone (id int);
+        DROP TABLE gone;
+    """, "postgresql")
+    tables = _tables(result.yaml_text)
+    users = tables["users"]
+    assert list(users.columns) == ["id", "email", "age"]
+    assert users.indexes == [] and not users.columns["email"].unique and users.columns["age"].check is None
+    assert tables["posts"].foreign_keys == []
+    assert "gone" not in tables
+    assert result.skipped == {}
+
+
+def test_mysql_modify_change_and_dropped_foreign_keys():
+    result = import_sql("""
+        CREATE TABLE `users` (`id` int NOT NULL AUTO_INCREMENT PRIMARY KEY, `nick` varchar(20));
+        CREATE TABLE `posts` (`id` int NOT NULL PRIMARY KEY, `user_id` int,
+          FOREIGN KEY (`user_id`) REFERENCES `users` (`id`));
+        ALTER TABLE `users` MODIFY COLUMN `nick` varchar(40) NOT NULL;
+        ALTER TABLE `users` CHANGE COLUMN `nick` `handle` varchar(40) NOT NULL;
+        ALTER TABLE `posts` DROP FOREIGN KEY `posts_ibfk_1`;
+    """, "mysql")
+    tables = _tables(result.yaml_text)
+    assert "      handle: varchar(40) not null\n" in result.yaml_text
+    assert list(tables["users"].columns) == ["id", "handle"]
+    assert tables["posts"].foreign_keys == []
+
+
+def test_sqlite_rebuild_pattern_and_trigger_bodies():
+    result = import_sql("""
+        CREATE TABLE t (id INTEGER PRIMARY KEY, a TEXT, b TEXT);
+        CREATE TRIGGER t_touch AFTER UPDATE ON t BEGIN UPDATE t SET b = 'x' WHERE id = NEW.id; END;
+        PRAGMA foreign_keys = OFF;
+        CREATE TABLE _new_t (id INTEGER PRIMARY KEY, a TEXT NOT NULL);
+        INSERT INTO _new_t SELECT id, a FROM t;
+        DROP TABLE t;
+        ALTER TABLE _new_t RENAME TO t;
+    """, "sqlite")
+    tables = _tables(result.yaml_text)
+    assert list(tables) == ["t"] and list(tables["t"].columns) == ["id", "a"]
+    assert result.skipped == {"CREATE TRIGGER": 1, "INSERT": 1, "PRAGMA": 1}
+
+
+# --- what each engine's dumps look like ------------------------------------------------------
+
+def test_sqlite_comments_are_descriptions():
+    result = import_sql("-- people who sign in\nCREATE TABLE users (\n  id INTEGER PRIMARY KEY,\n"
+                        "  -- shown to others\n  nick TEXT NOT NULL\n);\n", "sqlite")
+    users = _tables(result.yaml_text)["users"]
+    assert users.description == "people who sign in"
+    assert users.columns["nick"].description == "shown to others"
+
+
+def test_mariadb_json_and_quoted_names():
+    result = import_sql("CREATE TABLE `t` (\n  `id` int(11) NOT NULL,\n  `doc` longtext CHARACTER SET utf8mb4 "
+                        "COLLATE utf8mb4_bin DEFAULT NULL CHECK (json_valid(`doc`)),\n  `n` int(11) DEFAULT '0' "
+                        "CHECK (`n` >= 0),\n  `at` datetime NOT NULL,\n  `key` int CHECK (`key` > 0),\n"
+                        "  PRIMARY KEY (`id`)\n) ENGINE=InnoDB;\n", "mysql")
+    text = result.yaml_text
+    assert "      doc: json\n" in text
+    assert '      "n": int default 0 check (n >= 0)\n' in text  # '0' is a number; backquotes go
+    assert "      at: timestamp(0) not null\n" in text  # DATETIME is precision 0 in MySQL
+    assert "check (`key` > 0)" in text  # a reserved word keeps its quotes
+
+
+def test_postgres_casts_and_schema_names_are_tidied():
+    result = import_sql("""
+        CREATE TYPE public.mood AS ENUM ('ok', 'sad');
+        CREATE TABLE public.t (
+            id integer NOT NULL,
+            m public.mood DEFAULT 'ok'::public.mood NOT NULL,
+            c character(2) DEFAULT 'US'::bpchar,
+            p numeric(6,2),
+            CONSTRAINT t_p_check CHECK ((p >= (0)::numeric)),
+            CONSTRAINT t_c_check CHECK (((c)::text = ANY (ARRAY['US'::text, 'FR'::text])))
+        );
+        CREATE INDEX t_m ON public.t USING btree (m) WHERE (m = 'sad'::public.mood);
+    """, "postgresql")
+    text = result.yaml_text
+    assert "      m: mood not null default 'ok'\n" in text
+    assert "      c: char(2) default 'US' check ((c)::text = ANY (ARRAY['US', 'FR']))\n" in text
+    assert "      p: decimal(6,2) check (p >= 0)\n" in text
+    assert "where: \"m = 'sad'::mood\"" in text
+
+
+def test_tables_of_the_same_name_in_two_schemas():
+    result = import_sql("CREATE TABLE public.invoices (id int PRIMARY KEY);\n"
+                        "CREATE TABLE billing.invoices (id int PRIMARY KEY, "
+                        "parent int REFERENCES public.invoices (id));\n"
+                        "CREATE TABLE billing.lines (inv int REFERENCES billing.invoices (id));\n", "postgresql")
+    tables = _tables(result.yaml_text)
+    assert list(tables) == ["invoices", "billing_invoices", "lines"]
+    assert tables["billing_invoices"].foreign_keys[0].table == "invoices"
+    assert tables["lines"].foreign_keys[0].table == "billing_invoices"
+    assert any("imported as billing_invoices" in n for n in result.notes)
+
+
+def test_partitions_are_left_to_their_parent():
+    result = import_sql("CREATE TABLE ev (id bigint, at date NOT NULL) PARTITION BY RANGE (at);\n"
+                        "CREATE TABLE ev_2026 PARTITION OF ev FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');\n",
+                        "postgresql")
+    tables = _tables(result.yaml_text)
+    assert "    partition_by: range(at)\n" in result.yaml_text
+    assert list(tables) == ["ev"] and tables["ev"].partition_by.method == "range"
+    assert any(n.startswith("ev_2026 is a partition of ev") for n in result.notes)
+
+
+@pytest.mark.parametrize("text, dialect", [
+    ("CREATE TABLE `a` (`id` int) ENGINE=InnoDB;", "mysql"),
+    ("/*!40101 SET NAMES utf8 */;\nCREATE TABLE a (id int);", "mysql"),
+    ("CREATE TABLE a (id INTEGER PRIMARY KEY AUTOINCREMENT);", "sqlite"),
+    ("PRAGMA foreign_keys=OFF;\nBEGIN TRANSACTION;\nCREATE TABLE a (id int);", "sqlite"),
+    ("CREATE TABLE a (id serial PRIMARY KEY, at timestamptz);", "postgresql"),
+    ("SET search_path = public;\nCREATE TABLE a (x int DEFAULT nextval('s'::regclass));", "postgresql"),
+    ("CREATE TABLE a (id int);", "postgresql"),
+])
+def test_guess_dialect(text, dialect):
+    from schema_lang.importers import guess_dialect
+    assert guess_dialect(text) == dialect

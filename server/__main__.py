@@ -13,6 +13,7 @@ def build_server() -> SchemaLanguageServer:
     from . import formatting, code_lens
     from . import completion
     from . import navigation
+    from . import import_sql
 
     server = SchemaLanguageServer()
     configuration.register(server)
@@ -25,6 +26,7 @@ def build_server() -> SchemaLanguageServer:
     navigation.register(server)
     formatting.register(server)
     code_lens.register(server)
+    import_sql.register(server)
     return server
 
 

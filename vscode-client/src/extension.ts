@@ -9,6 +9,13 @@
 // run through those. Registering the same ids here would make the client's registration fail, so the
 // palette and editor-title commands of this extension are `schemaLang.client.*`: they ask for what
 // is missing (a dialect, a base file), then send `workspace/executeCommand` themselves.
+//
+// Import SQL is the other way round: its palette id is `schemaLang.importSql` (it must exist before
+// any server runs, since .sql files do not start one), so the server's command has another id,
+// `schemaLang.server.importSql`. The client command starts the server when needed, turns the
+// explorer's or editor title's Uri into a URI string and sends the open .sql buffer's text along
+// (the server only syncs schema files); the server creates the file (workspace/applyEdit), opens it
+// and shows the summary.
 
 import * as path from 'path';
 import * as vscode from 'vscode';
@@ -34,6 +41,7 @@ const SERVER = {
   generateMigration: 'schemaLang.generateMigration',
   generateDesignDoc: 'schemaLang.generateDesignDoc',
   showErd: 'schemaLang.showErd',
+  importSql: 'schemaLang.server.importSql',
 } as const;
 
 /** Settings that change how the server is started: a change restarts it. The others are sent
@@ -52,6 +60,11 @@ interface CommandResult {
   downUri?: string;
   error?: string;
   findings?: { rule: string; message: string; destructive: boolean }[];
+  /** Import SQL */
+  dialect?: string;
+  tables?: number;
+  skipped?: Record<string, number>;
+  notes?: string[];
 }
 
 let extension: SchemaLangExtension | undefined;
@@ -113,6 +126,7 @@ class SchemaLangExtension implements vscode.Disposable {
     register('schemaLang.client.generateMigration', (resource?: unknown) => this.generateMigration(resource));
     register('schemaLang.client.generateDesignDoc', (resource?: unknown) => this.generateDesignDoc(resource));
     register('schemaLang.client.showErd', (resource?: unknown) => this.showErd(resource));
+    register('schemaLang.importSql', (resource?: unknown, options?: unknown) => this.importSql(resource, options));
     register('schemaLang.restartServer', () => this.restart('restart requested'));
     register('schemaLang.showOutput', () => this.output.show(true));
 
@@ -405,6 +419,42 @@ class SchemaLangExtension implements vscode.Disposable {
       );
       if (choice === 'Open Down Script' && down) await vscode.window.showTextDocument(down, { preview: false });
     }
+  }
+
+  /** Imports a .sql file into a new schema file next to it: the file clicked in the explorer or
+   * whose editor title was used, else the active editor's. `options` ({dialect?, target?}) is for
+   * callers of the command (the explorer passes the selected Uris there: ignored). Returns the
+   * server's answer ({uri, dialect, tables, skipped, notes} or {uri: null, error}). */
+  private async importSql(resource?: unknown, options?: unknown): Promise<CommandResult | undefined> {
+    const uri = resource instanceof vscode.Uri ? resource
+      : typeof resource === 'string' ? vscode.Uri.parse(resource, true)
+      : vscode.window.activeTextEditor?.document.uri;
+    if (!uri) {
+      void vscode.window.showWarningMessage('schema-lang: open a .sql file first.');
+      return undefined;
+    }
+    if (uri.scheme !== 'file') {
+      void vscode.window.showWarningMessage('schema-lang: save the SQL as a .sql file first.');
+      return undefined;
+    }
+    const args: Record<string, unknown> = { uri: await this.protocolUri(uri) };
+    if (options && typeof options === 'object' && !Array.isArray(options) && !(options instanceof vscode.Uri)) {
+      const { dialect, target } = options as { dialect?: unknown; target?: unknown };
+      if (typeof dialect === 'string') args.dialect = dialect;
+      if (typeof target === 'string') args.target = target;
+      else if (target instanceof vscode.Uri) args.target = await this.protocolUri(target);
+    }
+    // .sql files are not synced to the server: the buffer, saved or not, goes with the request
+    const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+    if (open) args.text = open.getText();
+    const result = await this.execute(SERVER.importSql, [args]) as CommandResult | undefined;
+    // the user asked for a new file: it is saved, not left as an unsaved buffer (the edit that
+    // created it stays undoable)
+    const created = result?.uri
+      ? vscode.workspace.textDocuments.find((d) => d.uri.toString() === vscode.Uri.parse(result.uri as string).toString())
+      : undefined;
+    if (created?.isDirty) await created.save();
+    return result;
   }
 
   private async showErd(resource?: unknown): Promise<void> {

@@ -112,6 +112,27 @@ function theExtension() {
   });
 }
 
+// a pg_dump-like script for Import SQL: two tables, three statements skipped (SET, CREATE EXTENSION, COPY)
+const LEGACY_SQL = `-- legacy shop, exported with pg_dump
+SET statement_timeout = 0;
+CREATE EXTENSION IF NOT EXISTS pgcrypto;
+CREATE TABLE public.customers (
+    id bigint NOT NULL,
+    email character varying(255) NOT NULL
+);
+CREATE TABLE public.invoices (
+    id bigserial PRIMARY KEY,
+    customer_id bigint NOT NULL REFERENCES public.customers(id),
+    amount numeric(10,2) NOT NULL
+);
+ALTER TABLE ONLY public.customers ADD CONSTRAINT customers_pkey PRIMARY KEY (id);
+COPY public.customers (id, email) FROM stdin;
+1\ta@example.com
+\\.
+`;
+const LEGACY_FIRST_LINES = ['schema: legacy', 'dialect: postgresql', '', 'tables:', '  customers:', '    columns:',
+  '      id: bigint pk', '      email: varchar(255) not null'];
+
 const unknownTable = (uri) => vscode.languages.getDiagnostics(uri).filter((d) => codeOf(d) === 'reference/unknown-table');
 
 async function findCommand(preferred, pattern) {
@@ -311,6 +332,51 @@ async function run() {
     log(`tab "${tab.label}" (${tab.input.viewType})`);
     const answer = await screenshot('erd', { settleMs: 500, waitForFrameSelector: '#diagram svg' });
     if (answer) assert(answer.frameSelector === 'found', `the diagram is drawn in the webview (${answer.frameSelector})`);
+  });
+
+  await step('Import SQL: the active .sql file becomes a new schema file, opened', async () => {
+    need('the extension is installed and the schema opens in it');
+    const contributed = (state.ext.packageJSON.contributes.commands || []).find((c) => c.command === 'schemaLang.importSql');
+    assert(contributed && contributed.title === 'Schema: Import SQL into a new schema file',
+      `the command is contributed with its title (${contributed && contributed.title})`);
+    const all = await vscode.commands.getCommands(true);
+    assert(all.includes('schemaLang.importSql'), 'schemaLang.importSql is registered');
+    await vscode.commands.executeCommand('workbench.action.closeEditorsInOtherGroups');
+    const sqlUri = vscode.Uri.joinPath(folder.uri, 'legacy.sql');
+    fs.writeFileSync(sqlUri.fsPath, LEGACY_SQL);
+    const sqlDoc = await vscode.workspace.openTextDocument(sqlUri);
+    await vscode.window.showTextDocument(sqlDoc, { preview: false });
+    assert(sqlDoc.languageId === 'sql', `legacy.sql is an SQL document (${sqlDoc.languageId})`);
+    // the palette's way: no argument, the active editor's file
+    const result = await vscode.commands.executeCommand('schemaLang.importSql');
+    log(`result ${JSON.stringify(result)}`);
+    const target = vscode.Uri.joinPath(folder.uri, 'legacy.schema.yaml');
+    const imported = await waitFor('legacy.schema.yaml opened', () => openedDocument(
+      (d) => d.uri.fsPath === target.fsPath && d.getText().length > 0), 30000);
+    const first = imported.getText().split('\n').slice(0, LEGACY_FIRST_LINES.length);
+    log(`opened ${imported.uri.fsPath}: ${JSON.stringify(first)} (dirty: ${imported.isDirty}; ` +
+      `${fs.statSync(target.fsPath).size} bytes on disk)`);
+    assert(JSON.stringify(first) === JSON.stringify(LEGACY_FIRST_LINES), `the first lines are ${JSON.stringify(LEGACY_FIRST_LINES)}`);
+    assert(!imported.isDirty && fs.readFileSync(target.fsPath, 'utf8') === imported.getText(), 'the new file is saved');
+    assert(vscode.window.activeTextEditor && vscode.window.activeTextEditor.document === imported, 'it is the active editor');
+    assert(result && result.uri && vscode.Uri.parse(result.uri).fsPath === target.fsPath, 'the command answers its URI');
+    assert(result.tables === 2 && result.dialect === 'postgresql', 'two tables, PostgreSQL guessed');
+    assert(JSON.stringify(result.skipped) === JSON.stringify({ COPY: 1, 'CREATE EXTENSION': 1, SET: 1 }), 'the skipped statements by kind');
+    await screenshot('import-sql', { settleMs: 1200 });
+    // the explorer's way: (clicked Uri, selected Uris); the taken name is not overwritten
+    const again = await vscode.commands.executeCommand('schemaLang.importSql', sqlUri, [sqlUri]);
+    log(`again ${JSON.stringify(again)}`);
+    const second = vscode.Uri.joinPath(folder.uri, 'legacy-2.schema.yaml');
+    assert(again && again.uri && vscode.Uri.parse(again.uri).fsPath === second.fsPath, 'the second import is legacy-2.schema.yaml');
+    await waitFor('legacy-2.schema.yaml opened', () => openedDocument(
+      (d) => d.uri.fsPath === second.fsPath && d.getText().startsWith('schema: legacy\n')), 30000);
+    assert(imported.getText().split('\n')[0] === 'schema: legacy', 'the first file is left as it was');
+    // the imported file is a schema file like any other: the server checks it
+    const found = await waitFor('a diagnostic in the imported file', () => vscode.languages.getDiagnostics(target)
+      .find((d) => codeOf(d) === 'index/fk-missing-index'), 30000);
+    log(`diagnostic ${codeOf(found)} on line ${found.range.start.line + 1}`);
+    const errors = vscode.languages.getDiagnostics(target).filter((d) => d.severity === vscode.DiagnosticSeverity.Error);
+    assert(errors.length === 0, `no errors in the imported file (${errors.map((d) => d.message).join('; ')})`);
   });
 
   await step('a setting that changes how the server starts restarts it', async () => {

@@ -339,6 +339,8 @@ class _Importer:
                 return
         if self.special_alter(re.sub(r"^(?:\s*--[^\n]*\n)+", "", sql)):
             return
+        # pg_dump: an index of a partitioned table is made ON ONLY the parent (sqlglot reads no ONLY)
+        sql = re.sub(r"(?is)^((?:\s*--[^\n]*\n)*\s*CREATE\s+(?:UNIQUE\s+)?INDEX\s+\S+\s+ON)\s+ONLY\b", r"\1", sql)
         try:
             trees = [t for t in sqlglot.parse(sql, read=self.read) if t is not None]
         except (sqlglot.errors.SqlglotError, RecursionError, ValueError) as exc:

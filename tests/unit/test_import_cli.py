@@ -64,3 +64,18 @@ def test_a_url_password_is_never_echoed(tmp_path, capsys):
     assert main(["import", "postgresql://alice:s3cret@127.0.0.1:1/db?connect_timeout=2"]) == 2
     err = capsys.readouterr().err
     assert "s3cret" not in err and err.strip()
+
+
+def test_a_prisma_file_is_recognised_by_its_name(tmp_path, capsys):
+    source = tmp_path / "schema.prisma"
+    source.write_text('datasource db {\n  provider = "mysql"\n  url = env("DATABASE_URL")\n}\n'
+                      "model User {\n  id Int @id @default(autoincrement())\n  email String @unique\n}\n")
+    assert main(["import", str(source)]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.splitlines()[:2] == ["schema: schema", "dialect: mysql"]
+    assert "      email: varchar(191) not null unique\n" in captured.out
+    assert "(prisma)" in captured.err
+    source.write_text("model User {\n  id Int @id\n")  # not closed
+    assert main(["import", str(source)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"{source}:") and "Traceback" not in err

@@ -129,8 +129,6 @@ def statement_kind(sql: str) -> str:
 
 # --- expressions as they were written ---------------------------------------------------------
 
-_TYPE_TOKENS = {"TEXT", "VARCHAR", "BPCHAR", "CHAR", "NCHAR", "NVARCHAR"}
-_NUMBER_CASTS = {"numeric", "integer", "bigint", "smallint", "int", "decimal", "real", "double precision"}
 # where a column's DEFAULT expression ends: the next constraint of the column, or its end
 _DEFAULT_STOPS = {"NOT", "NULL", "CONSTRAINT", "REFERENCES", "PRIMARY_KEY", "UNIQUE", "COLLATE", "COMMENT",
                   "AUTO_INCREMENT", "ON", "CHECK", "GENERATED", "PRIMARY", "KEY", "AUTOINCREMENT"}
@@ -289,8 +287,6 @@ _ADD_IDENTITY = re.compile(
     r"ADD\s+GENERATED\s+(?:ALWAYS|BY\s+DEFAULT)\s+AS\s+IDENTITY\b")
 _ATTACH_PARTITION = re.compile(
     rf"(?is)^\s*ALTER\s+TABLE\s+(?:ONLY\s+)?(?:IF\s+EXISTS\s+)?({_QNAME})\s+ATTACH\s+PARTITION\s+({_QNAME})\s+(.*)$")
-_TABLE_OPTIONS = re.compile(r"(?is)^\s*ALTER\s+TABLE\s+(?:ONLY\s+)?\S+\s+(OWNER\s+TO|REPLICA\s+IDENTITY|"
-                            r"ENABLE|DISABLE|CLUSTER\s+ON|SET\s*\(|SET\s+(?:LOGGED|UNLOGGED|TABLESPACE|SCHEMA))")
 
 
 def _unquote(name: str) -> str:
@@ -337,10 +333,12 @@ class _Importer:
             sql = re.sub(r"/\*!\d*\s?(.*?)\*/", r"\1", sql, flags=re.S)  # versioned comments hold code
             if not _strip_comments(sql).strip():
                 return
-        if self.special_alter(re.sub(r"^(?:\s*--[^\n]*\n)+", "", sql)):
+        if self.read == "postgres":  # pg_dump's "-- Name: ..." headers (SQLite's are descriptions)
+            sql = re.sub(r"^(?:\s*--[^\n]*\n)+", "", sql)
+        if self.special_alter(sql):
             return
         # pg_dump: an index of a partitioned table is made ON ONLY the parent (sqlglot reads no ONLY)
-        sql = re.sub(r"(?is)^((?:\s*--[^\n]*\n)*\s*CREATE\s+(?:UNIQUE\s+)?INDEX\s+\S+\s+ON)\s+ONLY\b", r"\1", sql)
+        sql = re.sub(r"(?is)^(\s*CREATE\s+(?:UNIQUE\s+)?INDEX\s+\S+\s+ON)\s+ONLY\b", r"\1", sql)
         try:
             trees = [t for t in sqlglot.parse(sql, read=self.read) if t is not None]
         except (sqlglot.errors.SqlglotError, RecursionError, ValueError) as exc:
@@ -815,10 +813,7 @@ class _Importer:
         self.match_texts(tree)
         handled = False
         for action in tree.args.get("actions") or []:
-            done = self.alter_action(table, action)
-            handled = handled or done
-            if table.name not in self.tables:  # renamed: the rest applies to the new name
-                table = next((t for t in self.tables.values() if t is table), table)
+            handled = self.alter_action(table, action) or handled
         return handled
 
     def alter_action(self, table: Table, action: exp.Expression) -> bool:

@@ -28,6 +28,7 @@ enum values) keep it.  A name is None where the engine keeps none.
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import uuid
 from abc import ABC, abstractmethod
@@ -443,3 +444,55 @@ class MariaDB(_Database):
         for (table, name), rows in grouped.items():
             tables[table]["foreign_keys"].append((name, [r[2] for r in rows], rows[0][3], [r[4] for r in rows],
                                                   rows[0][5], rows[0][6]))
+
+
+# --- what an imported schema file can say ---------------------------------------------------
+
+def sqlite_affinity(declared: str) -> str:
+    """SQLite's rules for a column's type affinity (https://www.sqlite.org/datatype3.html):
+    what SQLite makes of a declared type, and so what two declarations share."""
+    upper = declared.upper()
+    if "INT" in upper:
+        return "INTEGER"
+    if any(word in upper for word in ("CHAR", "CLOB", "TEXT")):
+        return "TEXT"
+    if "BLOB" in upper or not upper:
+        return "BLOB"
+    if any(word in upper for word in ("REAL", "FLOA", "DOUB")):
+        return "REAL"
+    return "NUMERIC"
+
+
+def comparable_after_import(catalog: dict[str, Any], engine: str, *,
+                            primary_key_names: bool = False) -> dict[str, Any]:
+    """The catalog without what a schema file leaves out by design, so that a database and
+    the one rebuilt from its import compare equal: the names of uniques, checks and foreign
+    keys (and of the primary key, unless `primary_key_names`), the partitions of a
+    partitioned table (the file has `partition_by`), serial versus identity (both are
+    `identity`); on SQLite a unique index on plain columns is a UNIQUE constraint; on MySQL
+    schema-lang's deliberate types (every text is LONGTEXT, a timestamp is a DATETIME, which
+    does not end in 2038) and the names of unique indexes (the file names them by convention)."""
+    for table in catalog["tables"].values():
+        if table["primary_key"] and not primary_key_names:
+            table["primary_key"]["name"] = None
+        table["uniques"] = _sorted([(None, cols) for _name, cols in table["uniques"]])
+        table["checks"] = _sorted([(None, text) for _name, text in table["checks"]])
+        table["foreign_keys"] = _sorted([(None, *rest) for _name, *rest in table["foreign_keys"]])
+        table["partitions"] = {}
+        for column in table["columns"].values():
+            if (column["default"] or "").startswith("nextval("):
+                column["default"], column["identity"] = None, True
+        if engine == "sqlite":
+            for index in [i for i in table["indexes"]
+                          if i[1] and i[4] is None and all(re.fullmatch(r"\w+", k) for k in i[2])]:
+                table["indexes"].remove(index)
+                table["uniques"] = _sorted(table["uniques"] + [(None, index[2])])
+        if engine == "mysql":
+            for column in table["columns"].values():
+                column["type"] = re.sub(r"^(tiny|medium)?text$", "longtext", column["type"])
+                column["type"] = re.sub(r"^timestamp\b", "datetime", column["type"])
+            table["indexes"] = _sorted([
+                (None if unique and method == "btree" else name, unique, keys, include, where, method)
+                for name, unique, keys, include, where, method in table["indexes"]])
+    return catalog
+

@@ -11,9 +11,7 @@ and the difference between a serial column and an identity column (both are `ide
 """
 from __future__ import annotations
 
-import json
 import os
-import re
 import shutil
 import sqlite3
 import subprocess
@@ -27,7 +25,7 @@ from schema_lang.document import analyze
 from schema_lang.generate.ddl import generate
 from schema_lang.importers import import_sql
 
-from catalogs import MariaDB, PostgresDB, SqliteDB
+from catalogs import MariaDB, PostgresDB, SqliteDB, comparable_after_import
 
 POSTGRES_SOURCE = """
 CREATE TYPE order_status AS ENUM ('pending', 'paid', 'shipped', 'cancelled');
@@ -214,38 +212,6 @@ def _sqlite_schema(db: SqliteDB, tmp_path: Path) -> str:
                           text=True).stdout
 
 
-def _comparable(catalog: dict, engine: str) -> dict:
-    """The catalog without what the schema file leaves out by design (see the module's doc)."""
-    for table in catalog["tables"].values():
-        if table["primary_key"]:
-            table["primary_key"]["name"] = None
-        table["uniques"] = sorted((None, cols) for _name, cols in table["uniques"])
-        table["checks"] = sorted((None, text) for _name, text in table["checks"])
-        table["foreign_keys"] = sorted((None, *rest) for _name, *rest in table["foreign_keys"])
-        table["partitions"] = {}
-        for column in table["columns"].values():
-            if (column["default"] or "").startswith("nextval("):
-                column["default"], column["identity"] = None, True
-        if engine == "sqlite":
-            # a unique index on plain columns is what a UNIQUE constraint is in SQLite (the
-            # file's `unique` is written as one)
-            for index in [i for i in table["indexes"] if i[1] and i[4] is None and i[2] == [
-                    k for k in i[2] if re.fullmatch(r"\w+", k)]]:
-                table["indexes"].remove(index)
-                table["uniques"] = sorted(table["uniques"] + [(None, index[2])])
-        if engine == "mysql":
-            for column in table["columns"].values():
-                # deliberate choices of schema-lang's MySQL types (docs/language.md): every text
-                # is LONGTEXT, and a timestamp is a DATETIME (TIMESTAMP ends in 2038)
-                column["type"] = re.sub(r"^(tiny|medium)?text$", "longtext", column["type"])
-                column["type"] = re.sub(r"^timestamp\b", "datetime", column["type"])
-            # a MariaDB unique constraint is a unique index: named by convention like the others
-            table["indexes"] = sorted((
-                (None if unique and method == "btree" else name, unique, keys, include, where, method)
-                for name, unique, keys, include, where, method in table["indexes"]), key=json.dumps)
-    return catalog
-
-
 def _import(dump: str, dialect: str):
     result = import_sql(dump, dialect, schema_name="shop")
     document = analyze(result.yaml_text)
@@ -258,7 +224,7 @@ def test_pg_dump_round_trip(postgres_uri):
     with PostgresDB(postgres_uri) as original:
         original.connection.execute(POSTGRES_SOURCE)  # one query: run() does not split at $$
         dump = _pg_dump(postgres_uri, original.name)
-        expected = _comparable(original.catalog(), "postgresql")
+        expected = comparable_after_import(original.catalog(), "postgresql")
 
     result, document = _import(dump, "postgresql")
     text = result.yaml_text
@@ -280,14 +246,14 @@ def test_pg_dump_round_trip(postgres_uri):
     script = generate(document.schema, get_dialect("postgresql")).script()
     with PostgresDB(postgres_uri) as rebuilt:
         rebuilt.run(script)
-        assert _comparable(rebuilt.catalog(), "postgresql") == expected
+        assert comparable_after_import(rebuilt.catalog(), "postgresql") == expected
 
 
 def test_mariadb_dump_round_trip(mariadb_socket):
     with MariaDB(mariadb_socket) as original:
         original.run(MYSQL_SOURCE)
         dump = _mariadb_dump(mariadb_socket, original.name)
-        expected = _comparable(original.catalog(), "mysql")
+        expected = comparable_after_import(original.catalog(), "mysql")
 
     result, document = _import(dump, "mysql")
     text = result.yaml_text
@@ -301,14 +267,14 @@ def test_mariadb_dump_round_trip(mariadb_socket):
     script = generate(document.schema, get_dialect("mysql")).script()
     with MariaDB(mariadb_socket) as rebuilt:
         rebuilt.run(script)
-        assert _comparable(rebuilt.catalog(), "mysql") == expected
+        assert comparable_after_import(rebuilt.catalog(), "mysql") == expected
 
 
 def test_sqlite_schema_round_trip(tmp_path):
     with SqliteDB() as original:
         original.run(SQLITE_SOURCE)
         dump = _sqlite_schema(original, tmp_path)
-        expected = _comparable(original.catalog(), "sqlite")
+        expected = comparable_after_import(original.catalog(), "sqlite")
 
     result, document = _import(dump, "sqlite")
     text = result.yaml_text
@@ -319,7 +285,7 @@ def test_sqlite_schema_round_trip(tmp_path):
     script = generate(document.schema, get_dialect("sqlite")).script()
     with SqliteDB() as rebuilt:
         rebuilt.run(script)
-        assert _comparable(rebuilt.catalog(), "sqlite") == expected
+        assert comparable_after_import(rebuilt.catalog(), "sqlite") == expected
 
 
 MIGRATIONS = {
@@ -369,7 +335,7 @@ def test_a_folder_of_migrations_imports_as_the_schema_they_build(postgres_uri, t
     with PostgresDB(postgres_uri) as applied:
         for name in sorted(MIGRATIONS):
             applied.connection.execute(MIGRATIONS[name])
-        expected = _comparable(applied.catalog(), "postgresql")
+        expected = comparable_after_import(applied.catalog(), "postgresql")
 
     out = tmp_path / "app.schema.yaml"
     run = subprocess.run([sys.executable, "-m", "schema_lang.cli", "import", str(folder), "--from", "postgresql",
@@ -381,4 +347,4 @@ def test_a_folder_of_migrations_imports_as_the_schema_they_build(postgres_uri, t
     assert list(document.schema.tables) == ["accounts", "posts", "tags"]
     with PostgresDB(postgres_uri) as rebuilt:
         rebuilt.run(generate(document.schema, get_dialect("postgresql")).script())
-        assert _comparable(rebuilt.catalog(), "postgresql") == expected
+        assert comparable_after_import(rebuilt.catalog(), "postgresql") == expected

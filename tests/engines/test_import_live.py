@@ -22,7 +22,6 @@ pg_hba.conf (scram-sha-256 for one, md5 for the other), reload it, and restore i
 """
 from __future__ import annotations
 
-import json
 import socket
 import time
 import uuid
@@ -38,7 +37,7 @@ from schema_lang.importers import ImportSourceError
 from schema_lang.importers import pgwire
 from schema_lang.importers.live import import_url
 
-from catalogs import PostgresDB
+from catalogs import PostgresDB, comparable_after_import
 
 SOURCE = """
 CREATE TYPE order_status AS ENUM ('pending', 'paid', 'shipped', 'cancelled');
@@ -121,19 +120,6 @@ def _url(postgres_uri: str, database: str, user: str = "postgres", password: str
     return f"postgresql://{auth}@/{quote(database, safe='')}?{query}"
 
 
-def _comparable(catalog: dict) -> dict:
-    """The catalog without what the schema file leaves out by design (see the module's doc)."""
-    for table in catalog["tables"].values():
-        table["uniques"] = sorted((None, columns) for _name, columns in table["uniques"])
-        table["checks"] = sorted((None, text) for _name, text in table["checks"])
-        table["foreign_keys"] = sorted(((None, *rest) for _name, *rest in table["foreign_keys"]), key=json.dumps)
-        table["partitions"] = {}
-        for column in table["columns"].values():
-            if (column["default"] or "").startswith("nextval("):
-                column["default"], column["identity"] = None, True
-    return catalog
-
-
 def _errors(text: str) -> list:
     document = analyze(text)
     return [(d.rule, d.message) for d in document.diagnostics if d.severity.value == "error"]
@@ -144,7 +130,7 @@ def imported(postgres_uri):
     """The source database's comparable catalog, its name, and its import through `import_url`."""
     with PostgresDB(postgres_uri) as original:
         original.connection.execute(SOURCE)  # one query: run() does not split at $$
-        expected = _comparable(original.catalog())
+        expected = comparable_after_import(original.catalog(), "postgresql", primary_key_names=True)
         url = _url(postgres_uri, original.name)
         result = import_url(url)
         again = import_url(url)
@@ -203,7 +189,7 @@ def test_the_imported_schema_gives_the_same_catalog(imported, postgres_uri):
     script = generate(analyze(result.yaml_text).schema, get_dialect("postgresql")).script()
     with PostgresDB(postgres_uri) as rebuilt:
         rebuilt.run(script)
-        actual = _comparable(rebuilt.catalog())
+        actual = comparable_after_import(rebuilt.catalog(), "postgresql", primary_key_names=True)
     assert actual["enums"] == expected["enums"]
     assert list(actual["tables"]) == list(expected["tables"])
     differing = {name: {key: (actual["tables"][name][key], value) for key, value in table.items()

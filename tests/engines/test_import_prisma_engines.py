@@ -28,7 +28,7 @@ import re
 
 import pytest
 
-from catalogs import MariaDB, PostgresDB, SqliteDB
+from catalogs import MariaDB, PostgresDB, SqliteDB, sqlite_affinity
 from schema_lang.dialects import get_dialect
 from schema_lang.document import analyze
 from schema_lang.generate.ddl import generate
@@ -252,20 +252,6 @@ DEFAULTS = {
 NO_DEFAULT = [("users", "updated_at"), ("posts", "id"), ("users", "email")]  # @updatedAt, cuid(): client-side
 
 
-def _affinity(declared: str) -> str:
-    """SQLite's rules for the affinity of a declared column type."""
-    name = declared.upper()
-    if "INT" in name:
-        return "INTEGER"
-    if any(word in name for word in ("CHAR", "CLOB", "TEXT")):
-        return "TEXT"
-    if "BLOB" in name or not name:
-        return "BLOB"
-    if any(word in name for word in ("REAL", "FLOA", "DOUB")):
-        return "REAL"
-    return "NUMERIC"
-
-
 def _key(entry: str) -> str:
     """An index key as `column` or `column desc`."""
     entry = entry.strip().replace('"', "").replace("`", "")
@@ -313,7 +299,7 @@ def test_tables_and_column_types(created):
         got = catalog["tables"][table]["columns"]
         assert sorted(got) == sorted(columns), table
         for column, expected in columns.items():
-            actual = (_affinity(got[column]["type"]) if engine == "sqlite" else got[column]["type"],
+            actual = (sqlite_affinity(got[column]["type"]) if engine == "sqlite" else got[column]["type"],
                       got[column]["nullable"])
             allowed = {expected, ALTERNATIVES.get((engine, table, column), expected)}
             assert actual in allowed, (table, column, actual, expected)

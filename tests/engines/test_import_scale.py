@@ -7,8 +7,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from catalogs import PostgresDB
-from test_import_engines import _comparable, _pg_dump
+from catalogs import PostgresDB, comparable_after_import
+from test_import_engines import _pg_dump
 
 from schema_lang.dialects import get_dialect
 from schema_lang.document import analyze
@@ -23,7 +23,7 @@ def test_a_400_table_pg_dump_round_trips(postgres_uri):
     with PostgresDB(postgres_uri) as original:
         original.connection.execute(source_ddl())
         dump = _pg_dump(postgres_uri, original.name)
-        expected = _comparable(original.catalog(), "postgresql")
+        expected = comparable_after_import(original.catalog(), "postgresql")
     assert len(expected["tables"]) == 400
 
     result = import_sql(dump, "postgresql", schema_name="big")
@@ -38,4 +38,4 @@ def test_a_400_table_pg_dump_round_trips(postgres_uri):
 
     with PostgresDB(postgres_uri) as rebuilt:
         rebuilt.run(generate(schema, get_dialect("postgresql")).script())
-        assert _comparable(rebuilt.catalog(), "postgresql") == expected
+        assert comparable_after_import(rebuilt.catalog(), "postgresql") == expected

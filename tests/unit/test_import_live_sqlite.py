@@ -32,7 +32,7 @@ from schema_lang.importers import ImportResult, ImportSourceError
 from schema_lang.importers.live import import_url, sqlite_path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "engines"))
-from catalogs import SqliteDB  # noqa: E402
+from catalogs import SqliteDB, comparable_after_import, sqlite_affinity  # noqa: E402
 
 SHOP = """
 CREATE TABLE users (
@@ -96,47 +96,15 @@ def _snapshot(path: Path) -> tuple:
     return path.read_bytes(), stat.st_mtime_ns, sorted(os.listdir(path.parent))
 
 
-def _affinity(declared: str) -> str:
-    """SQLite's rules for a column's type affinity (https://www.sqlite.org/datatype3.html)."""
-    upper = declared.upper()
-    if "INT" in upper:
-        return "INTEGER"
-    if any(word in upper for word in ("CHAR", "CLOB", "TEXT")):
-        return "TEXT"
-    if "BLOB" in upper or not upper:
-        return "BLOB"
-    if any(word in upper for word in ("REAL", "FLOA", "DOUB")):
-        return "REAL"
-    return "NUMERIC"
-
-
-def _unwrap(key: str) -> str:
-    if key.startswith("(") and key.endswith(")"):
-        depth = 0
-        for i, char in enumerate(key):
-            depth += {"(": 1, ")": -1}.get(char, 0)
-            if depth == 0 and i < len(key) - 1:
-                return key  # "(a) + (b)": not one parenthesized expression
-        return _unwrap(key[1:-1])
-    return key
-
-
 def _comparable(catalog: dict) -> dict:
     """The catalog without what is SQLite's own rather than the import's (see the module's doc)."""
+    catalog = comparable_after_import(catalog, "sqlite")
     for table in catalog["tables"].values():
         key = table["primary_key"]["columns"] if table["primary_key"] else []
         for name, column in table["columns"].items():
-            column["type"] = _affinity(column["type"])
+            column["type"] = sqlite_affinity(column["type"])
             if name in key and not column["identity"]:
                 column["nullable"] = False
-        uniques = [(None, columns) for _name, columns in table["uniques"]]
-        indexes = []
-        for name, unique, keys, include, where, method in table["indexes"]:
-            if unique and where is None and all(re.fullmatch(r"\w+", k) for k in keys):
-                uniques.append((None, keys))
-            else:
-                indexes.append((name, unique, [_unwrap(k) for k in keys], include, where, method))
-        table["uniques"], table["indexes"] = sorted(uniques), sorted(indexes)
     return catalog
 
 

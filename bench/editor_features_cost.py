@@ -46,7 +46,8 @@ def main() -> None:
     }
     times: dict[str, list[float]] = {name: [] for name in features}
     for i in range(args.edits):
-        edited = text.replace(f"{middle}:", f"{middle}_{i}:", 1).replace(f"references {middle}", f"references {middle}_{i}")
+        renamed = text.replace(f"{middle}:", f"{middle}_{i}:", 1)
+        edited = renamed.replace(f"references {middle}", f"references {middle}_{i}")
         for name, run in features.items():
             document = analyze(edited, cache=cache)
             start = time.perf_counter()

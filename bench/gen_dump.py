@@ -111,7 +111,7 @@ def source_ddl(tables: int = 400, columns: int = 3000, foreign_keys: int = 800, 
     out.extend(indexes)
     out.append("CREATE FUNCTION touch_updated_at() RETURNS trigger LANGUAGE plpgsql AS $$\n"
                "BEGIN NEW.updated_at := now(); RETURN NEW; END $$;")
-    for i, name in enumerate(names[:40]):
+    for _i, name in enumerate(names[:40]):
         out.append(f"CREATE VIEW {name}_v AS SELECT id FROM {name};")
     return "\n".join(out) + "\n"
 

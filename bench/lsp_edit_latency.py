@@ -23,6 +23,7 @@ and the server process is always killed at the end.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
 import os
@@ -37,18 +38,23 @@ import tempfile
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
+
+# The sibling modules below live in bench/, which is not a package: put it on
+# sys.path first, so they import however this file is started. (A sys.path
+# change between imports is allowed by E402; a constant assignment is not, so
+# BENCH_DIR is defined after the imports.)
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from gen_schema import schema_yaml, table_name
+from prisma_schema import model_name, schema_prisma
 
 BENCH_DIR = Path(__file__).resolve().parent
 REPO_ROOT = BENCH_DIR.parent
 CACHE_DIR = BENCH_DIR / ".cache"
-
-sys.path.insert(0, str(BENCH_DIR))
-
-from gen_schema import schema_yaml, table_name  # noqa: E402
-from prisma_schema import model_name, schema_prisma  # noqa: E402
 
 # Pinned so that runs on different days measure the same server.
 PRISMA_LS_PACKAGE = "@prisma/language-server"
@@ -323,16 +329,12 @@ class LspClient:
         finally:
             self._outbox.put(None)
             if self.proc.poll() is None:
-                try:
+                with contextlib.suppress(ProcessLookupError):
                     os.killpg(self.proc.pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
                 self.proc.wait(timeout=10)
             for stream in (self.proc.stdin, self.proc.stdout, self.proc.stderr):
-                try:
+                with contextlib.suppress(OSError):
                     stream.close()
-                except OSError:
-                    pass
 
 
 # --------------------------------------------------------------------------

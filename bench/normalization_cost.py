@@ -36,7 +36,9 @@ def with_dependencies(text: str) -> str:
 
 def clear_memos(schema) -> None:
     for table in schema.tables.values():
-        for key in [k for k in table.memo if k == "copies" or isinstance(k, tuple) and str(k[0]).startswith("normalization")]:
+        stale = [k for k in table.memo
+                 if k == "copies" or isinstance(k, tuple) and str(k[0]).startswith("normalization")]
+        for key in stale:
             del table.memo[key]
 
 

@@ -60,7 +60,7 @@ def split_tables(text: str) -> Split | None:
     for start in starts:
         if not _KEY_LINE_RE.match(text, start):
             return None
-    chunks = [(a, b) for a, b in zip(starts, starts[1:] + [region_end])]
+    chunks = [(a, b) for a, b in zip(starts, starts[1:] + [region_end], strict=False)]
     start = chunks[0][0]
     skeleton = text[:start] + text[region_end:]
     return Split(skeleton, start, region_end - start, chunks)

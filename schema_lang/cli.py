@@ -5,20 +5,31 @@ import argparse
 import json
 import re
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .diagnostics import Diagnostic, Severity
 from .dialects import DIALECT_NAMES
-from .document import Document, Options, analyze
 from .rules import RULES
+
+if TYPE_CHECKING:
+    from .document import Document
 
 SCHEMA_SUFFIXES = (".schema.yaml", ".schema.yml")
 
 
 class UsageError(Exception):
     """Bad arguments or unreadable input: exit status 2."""
+
+
+def _analyze(text: str, dialect: str | None = None, path: Path | str | None = None) -> Document:
+    # The engine is imported by the commands that analyse a file, not with this module, so that
+    # `--version`, `--help` and the usage errors answer without loading it (bench/startup_cost.py).
+    from .document import Options, analyze
+
+    return analyze(text, Options(dialect=dialect, path=None if path is None else str(path)))
 
 
 def _collect(paths: Sequence[str]) -> list[Path]:
@@ -110,7 +121,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     files = _collect(args.paths)
     results: list[tuple[str, Document]] = []
     for path in files:
-        results.append((str(path), analyze(read_text(path), Options(dialect=args.dialect, path=str(path)))))
+        results.append((str(path), _analyze(read_text(path), args.dialect, path)))
     out = sys.stdout
     if args.format == "json":
         items = [_json_item(name, doc, d) for name, doc in results for d in doc.diagnostics]
@@ -143,7 +154,7 @@ def cmd_inspect(args: argparse.Namespace) -> int:
     from .analysis.normalization import normalization_of
 
     path, text = _single_file(args.file)
-    document = analyze(text, Options(dialect=args.dialect, path=str(path)))
+    document = _analyze(text, args.dialect, path)
     tables = {}
     for name, table in document.schema.tables.items():
         if not table.columns:
@@ -192,7 +203,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
     from .explain import ExplainError, explain
 
     path, text = _single_file(args.file)
-    document = analyze(text, Options(path=str(path)))
+    document = _analyze(text, None, path)
     if any(d.severity is Severity.ERROR for d in document.diagnostics):
         raise UsageError(f"{path}: fix the errors `schema-lang check` reports before explaining")
     try:
@@ -216,7 +227,7 @@ def cmd_ddl(args: argparse.Namespace) -> int:
     from .generate.ddl import generate
 
     path, text = _single_file(args.file)
-    document = analyze(text, Options(dialect=args.dialect, path=str(path)))
+    document = _analyze(text, args.dialect, path)
     errors = [d for d in document.diagnostics if d.severity is Severity.ERROR]
     if errors:
         raise UsageError(f"{path}: {len(errors)} error(s); `schema-lang check {path}` lists them")
@@ -230,7 +241,7 @@ def cmd_ddl(args: argparse.Namespace) -> int:
 
 def _checked_schema(raw: str, dialect: str | None = None):
     path, text = _single_file(raw)
-    document = analyze(text, Options(dialect=dialect, path=str(path)))
+    document = _analyze(text, dialect, path)
     errors = [d for d in document.diagnostics if d.severity is Severity.ERROR]
     if errors:
         raise UsageError(f"{path}: {len(errors)} error(s); `schema-lang check {path}` lists them")
@@ -308,15 +319,15 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     except MigrationError as exc:
         path = old_path if exc.side == "old" else new_path
         text = old_text if exc.side == "old" else new_text
-        lines = analyze(text, Options(dialect=args.dialect, path=str(path))).lines
+        lines = _analyze(text, args.dialect, path).lines
         for d in exc.diagnostics[:20]:
             pos = lines.position(d.start)
             sys.stderr.write(f"{path}:{pos.line + 1}:{pos.character + 1}: error {d.rule} {d.message}\n")
         raise UsageError(f"{path}: {len(exc.diagnostics)} error(s): a migration needs two valid versions") from None
-    new_lines = analyze(new_text, Options(dialect=args.dialect, path=str(new_path))).lines
+    new_lines = _analyze(new_text, args.dialect, new_path).lines
     for f in sorted(migration.findings, key=lambda f: f.span or (0, 0)):
-        pos = new_lines.position(f.span[0]) if f.span else None
-        where = f"{new_path}:{pos.line + 1}:{pos.character + 1}" if pos else str(new_path)
+        finding_pos = new_lines.position(f.span[0]) if f.span else None
+        where = f"{new_path}:{finding_pos.line + 1}:{finding_pos.character + 1}" if finding_pos else str(new_path)
         level = RULES[f.rule].severity.value
         sys.stderr.write(f"{where}: {level} {f.rule} {f.message}\n")
     if migration.unsupported:
@@ -390,7 +401,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         where = "".join(f":{n}" for n in (exc.line, exc.column) if n is not None)
         sys.stderr.write(f"{shown}{where}: {exc.message}\n")
         return 2
-    imported = analyze(result.yaml_text)
+    imported = _analyze(result.yaml_text)
     tables = len(imported.schema.tables) if imported.schema is not None else 0
     skipped = ", ".join(f"{count} {what}" for what, count in result.skipped.items())
     sys.stderr.write(f"schema-lang: imported {tables} table{'s' if tables != 1 else ''} from {described} ({kind})"

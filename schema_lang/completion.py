@@ -15,7 +15,7 @@ import bisect
 import re
 import typing
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from pydantic import BaseModel
 
@@ -319,7 +319,7 @@ def _context(text: _Text, offset: int) -> _Context | None:
                 path, lines, suffix, suffix_lines = [], [], [], []
                 continued = line
             if key_parent:
-                path.insert(0, line.key)
+                path.insert(0, cast(str, line.key))  # key_parent: it has one
                 lines.insert(0, i)
                 min_col, after_dash = line.key_col, False
                 dashes = line.dashes
@@ -443,7 +443,8 @@ class _Names:
             number = _top_region(self.text, "tables")
             if number is not None:
                 for line in self.text.children(number):
-                    tables.setdefault(line.key, _TableInfo(line.key, line.number))
+                    key = cast(str, line.key)  # children() gives key lines only
+                    tables.setdefault(key, _TableInfo(key, line.number))
             if self.schema is not None:
                 for name, table in self.schema.tables.items():
                     info = tables.setdefault(name, _TableInfo(name))
@@ -465,7 +466,7 @@ class _Names:
                     out.update(_flow_columns(key_line.value))
                     continue
                 for column in self.text.children(key_line.number):
-                    out[column.key] = _type_of(self.text, column)
+                    out[cast(str, column.key)] = _type_of(self.text, column)  # children() gives key lines only
         if self.schema is not None and table in self.schema.tables:
             for name, column in self.schema.tables[table].columns.items():
                 if not out.get(name):
@@ -483,10 +484,11 @@ class _Names:
             number = _top_region(self.text, "enums")
             if number is not None:
                 for line in self.text.children(number):
+                    key = cast(str, line.key)  # children() gives key lines only
                     if line.value[:1] == "[":
-                        enums[line.key] = _flow_list(line.value)
+                        enums[key] = _flow_list(line.value)
                     else:
-                        enums[line.key] = [_unquote(item.value) for item in self.text.items(line.number)]
+                        enums[key] = [_unquote(item.value) for item in self.text.items(line.number)]
             if self.schema is not None:
                 for name, enum in self.schema.enums.items():
                     if not enums.get(name):
@@ -804,9 +806,11 @@ def _values(build: _Builder, ctx: _Context, names: _Names) -> None:
                 _tables(build, names)
                 return
         elif part in ("primary_key", "unique", "dependencies", "checks") or \
-                (part == "indexes" and rest[:1] == ["[]"] and (len(rest) == 1 or rest[1:2] in (["columns"], ["include"]))):
+                (part == "indexes" and rest[:1] == ["[]"]
+                 and (len(rest) == 1 or rest[1:2] in (["columns"], ["include"]))):
             _column_list(build, ctx, names, table, line, asc_desc=(part == "indexes" and len(rest) == 1))
-            if part == "indexes" and len(rest) == 1 and not ctx.flow and " " not in ctx.before and "," not in ctx.before:
+            if part == "indexes" and len(rest) == 1 and not ctx.flow and " " not in ctx.before \
+                    and "," not in ctx.before:
                 _item_keys(build, ctx, spec.IndexSpec)
             return
         elif part == "foreign_keys" and rest[:1] == ["[]"]:
@@ -869,7 +873,7 @@ def _reference(build: _Builder, ctx: _Context, names: _Names, columns_key: bool 
 
 
 def _columns_of(build: _Builder, names: _Names, table: str, line: int | None = None,
-                exclude: set[str] = frozenset(), detail_prefix: str = "") -> None:
+                exclude: set[str] | frozenset[str] = frozenset(), detail_prefix: str = "") -> None:
     descriptions = names.column_descriptions(table)
     for name, type_text in names.columns(table, line).items():
         if name in exclude:
@@ -1084,7 +1088,7 @@ def _defaults(build: _Builder, ctx: _Context, names: _Names, type_text: str) -> 
         parsed = None
     if parsed is not None and parsed.base == "enum":
         values = list(parsed.enum_values) or enums.get(parsed.enum_name or "", [])
-    if values:
+    if values and parsed is not None:  # values: parsed is an enum type
         start, end = build.word
         text = build.text.text
         if start > 0 and text[start - 1] == "'":
@@ -1136,8 +1140,9 @@ def _quote_enum_defaults(text: str, enums: dict[str, list[str]]) -> bool:
 # ---------------------------------------------------------------------------
 # queries
 
-_SQL_NOT_ALIAS = frozenset("""where join on inner left right full cross outer natural group order limit
-offset having union window using lateral as set values select from and or""".split())
+_SQL_NOT_ALIAS = frozenset(["where", "join", "on", "inner", "left", "right", "full", "cross", "outer", "natural",
+                            "group", "order", "limit", "offset", "having", "union", "window", "using", "lateral",
+                            "as", "set", "values", "select", "from", "and", "or"])
 _FROM = re.compile(r"\b(?:from|join)\s+(\"[^\"]+\"|[\w$.]+)(?:\s+(?:as\s+)?(\"[^\"]+\"|[\w$]+))?", re.IGNORECASE)
 
 
@@ -1175,7 +1180,7 @@ def _sql(build: _Builder, ctx: _Context, names: _Names) -> None:
 # ---------------------------------------------------------------------------
 # rules
 
-def _rule_items(build: _Builder, exclude: set[str] = frozenset(), as_key: bool = False,
+def _rule_items(build: _Builder, exclude: set[str] | frozenset[str] = frozenset(), as_key: bool = False,
                 replace: tuple[int, int] | None = None) -> None:
     from .rules import all_rules
 

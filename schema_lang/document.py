@@ -11,8 +11,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from . import analysis
-from .diagnostics import Diagnostic, LineIndex, Severity
 from .chunks import split_tables
+from .diagnostics import Diagnostic, LineIndex, Severity
 from .includes import add_external_tables, load_includes
 from .loader import Reporter, did_you_mean, load_root, replace_fix, resolve_table_entry, shift_diagnostic
 from .model import Schema, Table
@@ -191,7 +191,7 @@ def _analyze(text: str, options: Options | None, cache: TableCache | None) -> Do
         first_key: dict[str, Table] = {}
         if split is not None:
             used: set = set()
-            for start, end, tables, diagnostics in _table_chunks(text, split.chunks, enum_names, cache, used):
+            for start, _end, tables, diagnostics in _table_chunks(text, split.chunks, enum_names, cache, used):
                 report.items.extend(shift_diagnostic(d, start) for d in diagnostics)
                 for table in tables:
                     table.base = start

@@ -16,6 +16,7 @@ import tempfile
 import uuid
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import cast
 
 import sqlglot
 from sqlglot import exp
@@ -25,6 +26,7 @@ from .analysis.queries import ParsedQuery, parse_query
 from .dialects import get_dialect
 from .generate.ddl import generate, index_name, primary_key_name, quote, unique_name
 from .model import Column, Schema, Table
+from .types import ColumnType
 
 DEFAULT_ROWS = 2_000
 MAX_ROWS = 20_000
@@ -157,14 +159,15 @@ class Generator:
         return out
 
     def _value(self, table: Table, column: Column, i: int, n: int, unique: bool):
-        ctype = column.type.scalar
+        column_type = cast(ColumnType, column.type)  # the schema has no errors: every column has a type
+        ctype = column_type.scalar
         rnd = self.random
         low, high, allowed = _bounds(column)
         # non-unique columns get about ten rows per value: selective, like real data
         distinct = n if unique else max(2, n // 10)
         k = i if unique else rnd.randrange(distinct)
         base = ctype.base
-        if column.type.base == "array":
+        if column_type.base == "array":
             return None if column.nullable else "{}"
         if allowed:
             return allowed[k % len(allowed)]
@@ -175,9 +178,9 @@ class Generator:
                 return lo + i
             return lo + (k % max(1, hi - lo + 1))
         if base in ("decimal", "real", "double"):
-            lo = low if low is not None else 1.0
-            hi = high if high is not None else lo + 1000
-            value = lo + (k / max(distinct, 1)) * (hi - lo)
+            real_lo = low if low is not None else 1.0
+            real_hi = high if high is not None else real_lo + 1000
+            value = real_lo + (k / max(distinct, 1)) * (real_hi - real_lo)
             return round(value, 2)
         if base == "boolean":
             return k % 2 == 0
@@ -191,7 +194,7 @@ class Generator:
                 text = f"user{k}@example.com"
             return text[-limit:] if len(text) > limit else text
         if base == "enum":
-            values = ctype.enum_values or tuple(self.schema.enums[ctype.enum_name].values)
+            values = ctype.enum_values or tuple(self.schema.enums[cast(str, ctype.enum_name)].values)
             return values[k % len(values)]
         start = dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)
         if base in ("timestamp", "timestamptz"):
@@ -268,7 +271,8 @@ def _engine_index_names(table: Table, ix: IndexLike, engine: str) -> set[str]:
         return {unique_name(table, ix.names, dialect)}
     if engine == "sqlite":
         column = table.columns.get(ix.names[0])
-        if len(ix.names) == 1 and column is not None and column.type and column.type.base in ("smallint", "int", "bigint"):
+        if (len(ix.names) == 1 and column is not None and column.type
+                and column.type.base in ("smallint", "int", "bigint")):
             return {"INTEGER PRIMARY KEY"}
         return {f"sqlite_autoindex_{table.name}_1"}
     return {primary_key_name(table, dialect)}
@@ -373,14 +377,15 @@ class PostgresEngine:
             if not rows:
                 continue
             columns = ", ".join(quote(dialect, n) for n in names)
-            with self.connection.cursor() as cursor:
-                with cursor.copy(f"COPY {quote(dialect, table.name)} ({columns}) FROM STDIN") as copy:
-                    for row in rows:
-                        copy.write_row(row)
+            with (self.connection.cursor() as cursor,
+                  cursor.copy(f"COPY {quote(dialect, table.name)} ({columns}) FROM STDIN") as copy):
+                for row in rows:
+                    copy.write_row(row)
         self.connection.execute("ANALYZE")
 
     def explain(self, sql: str, table: str | None, aliases: dict[str, str]) -> tuple[str | None, str]:
-        plan = self.connection.execute("EXPLAIN (FORMAT JSON) " + sql).fetchone()[0][0]["Plan"]
+        row = cast(tuple, self.connection.execute("EXPLAIN (FORMAT JSON) " + sql).fetchone())  # always one row
+        plan = row[0][0]["Plan"]
         text = "\n".join(r[0] for r in self.connection.execute("EXPLAIN " + sql).fetchall())
         found: list[tuple[str | None, str | None]] = []
 
@@ -419,6 +424,7 @@ def explain(schema: Schema, engine: str = "sqlite", queries: list[str] | None = 
             server_uri: str | None = None) -> list[Result]:
     """Runs EXPLAIN for the declared queries; `server_uri` points the postgresql engine at a
     running server (a fresh database is made and dropped) instead of starting one."""
+    runner: SQLiteEngine | PostgresEngine
     if engine == "sqlite":
         runner = SQLiteEngine()
     elif engine == "postgresql":

@@ -6,7 +6,7 @@ from the diagnostic's `data` when the editor asks for the fixes at a place.
 """
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from .diagnostics import Diagnostic, Fix, TextEdit
 from .document import Document
@@ -102,8 +102,8 @@ def add_index_edit(document: Document, table: str, columns: list) -> TextEdit | 
         return None
     indent = child_indent(text, node)
     step = max(indent - column_of(text, tables.key_node(table).start), 1)
-    if indexes is not None:  # `indexes:` with nothing under it
-        key = node.key_node("indexes")
+    key = node.key_node("indexes")
+    if indexes is not None and key is not None:  # `indexes:` with nothing under it
         at = line_start(text, key.start)
         end = block_end(text, key)
         return TextEdit(at, end, f"{' ' * indent}indexes:\n{' ' * (indent + step)}- {entry}\n")
@@ -154,13 +154,12 @@ def _foreign_key_at(document: Document, d: Diagnostic):
 
 def _create_table_fix(document: Document, d: Diagnostic) -> list[Fix]:
     """`references usrs` with no table usrs: append `usrs:` with a key of the referencing column's type."""
+    from .hover import lookup_table
     from .refactor.text_edits import EditError, block_end, child_indent, mapping_step, yaml_key
 
-    from .hover import lookup_table
-
     table, fk = _foreign_key_at(document, d)
-    if fk is None or lookup_table(document.schema, fk.table) is not None:
-        return []
+    if fk is None or d.table is None or lookup_table(document.schema, fk.table) is not None:
+        return []  # (a foreign key is found only for a diagnostic naming its table)
     types = []
     for name in fk.columns:
         column = table.columns.get(name)
@@ -188,7 +187,7 @@ def _create_table_fix(document: Document, d: Diagnostic) -> list[Fix]:
     if len(keys) > 1:
         lines.append(f"{pad}primary_key: [{', '.join(yaml_key(k) for k in keys)}]")
         lines.append(f"{pad}columns:")
-        lines += [f"{inner}{yaml_key(k)}: {t}" for k, t in zip(keys, types)]
+        lines += [f"{inner}{yaml_key(k)}: {t}" for k, t in zip(keys, types, strict=False)]
     else:
         lines.append(f"{pad}columns:")
         lines.append(f"{inner}{yaml_key(keys[0])}: {types[0]} pk")
@@ -270,7 +269,7 @@ def _suggested_type_fix(document: Document, d: Diagnostic) -> list[Fix]:
         return []
     table = document.schema.tables.get(d.table)
     column = table.columns.get(d.column) if table else None
-    if column is None:
+    if table is None or column is None:
         return []
     start, end = table.at(column.type_span)
     written = document.text[start:end]

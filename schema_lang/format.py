@@ -236,6 +236,7 @@ _STARTS = (_T.BlockMappingStartToken, _T.BlockSequenceStartToken)
 _FLOW_OPEN = (_T.FlowMappingStartToken, _T.FlowSequenceStartToken)
 _FLOW_CLOSE = (_T.FlowMappingEndToken, _T.FlowSequenceEndToken)
 
+_SCAN_LOADER: type[yaml.CSafeLoader | yaml.SafeLoader]
 try:  # libyaml's scanner is many times faster; its marks are the same code-point offsets
     _SCAN_LOADER = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - depends on how PyYAML was built
@@ -676,7 +677,7 @@ def _restrict_shorthand(text: str, root: Node | None, kept: set[tuple[int, int]]
     while stack:
         node = stack.pop()
         if isinstance(node, Mapping):
-            for k, v in node.items:
+            for _k, v in node.items:
                 stack.append(v)
         elif isinstance(node, Sequence):
             stack.extend(node.items)
@@ -689,6 +690,8 @@ def _restrict_shorthand(text: str, root: Node | None, kept: set[tuple[int, int]]
         if node is None:
             continue
         where = _source_value(text, node)
+        if where is None:  # not reached: tidy() overrides only values written out 1:1
+            continue
         mine = _diff_edits(where[0], node.value, new)
         if all((e.start, e.end) in kept for e in mine):
             edits.extend(mine)

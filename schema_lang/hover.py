@@ -13,7 +13,7 @@ import re
 
 from .dialects import DIALECTS, Dialect, get_dialect
 from .document import _IGNORE_RE, Document
-from .model import Column, Enum, Schema, Span, Table
+from .model import Column, Enum, ForeignKey, Schema, Span, Table
 from .rules import all_rules
 from .shorthand import Shorthand, parse_shorthand
 from .syntax import ends_inside_quotes
@@ -122,7 +122,7 @@ def _main(document: Document, offset: int, dialect: Dialect) -> Result | None:
             continue  # an included file's: its spans are that file's
         if _inside(offset, enum.span):
             return enum_markdown(schema, enum, dialect), enum.span
-        for value, span in zip(enum.values, enum.value_spans):
+        for value, span in zip(enum.values, enum.value_spans, strict=False):
             if _inside(offset, span):
                 return enum_value_markdown(schema, enum, value), span
     for table in schema.tables.values():
@@ -154,17 +154,17 @@ def _in_table(text: str, schema: Schema, table: Table, rel: int, dialect: Dialec
             if target is None or not target.columns:
                 return None
             return table_markdown(schema, target), fk.table_span
-        for name, span in zip(fk.target_columns or [], fk.target_column_spans):
+        for name, span in zip(fk.target_columns or [], fk.target_column_spans, strict=False):
             if _inside(rel, span) and target is not None and name in target.columns:
                 return column_markdown(schema, target, target.columns[name], dialect), span
         if not fk.inline:
-            for name, span in zip(fk.columns, fk.column_spans):
+            for name, span in zip(fk.columns, fk.column_spans, strict=False):
                 if _inside(rel, span) and name in table.columns:
                     return column_markdown(schema, table, table.columns[name], dialect), span
-    names: list[tuple[str, Span]] = list(zip(table.primary_key, table.primary_key_spans))
+    names: list[tuple[str, Span]] = list(zip(table.primary_key, table.primary_key_spans, strict=False))
     for unique in table.uniques:
         if not unique.inline:
-            names += list(zip(unique.columns, unique.column_spans))
+            names += list(zip(unique.columns, unique.column_spans, strict=False))
     for index in table.indexes:
         names += [(c.name, c.span) for c in index.columns if not c.expression]
         names += list(index.include)
@@ -190,7 +190,7 @@ def _in_column(text: str, schema: Schema, table: Table, column: Column, rel: int
         for word, span in (("pk", column.pk_span), ("unique", column.unique_span),
                            ("identity", column.identity_span), ("default", column.default_span),
                            ("check", column.check_span), ("was", column.was_span)):
-            if _inside(rel, span):
+            if span is not None and _inside(rel, span):
                 return _modifier(schema, table, column, word, dialect), span
         return None
     base, raw, short = located
@@ -201,24 +201,24 @@ def _in_column(text: str, schema: Schema, table: Table, column: Column, rel: int
 
     if _inside(r, short.references_table_span):
         return None  # answered by the foreign key (the target table's hover)
-    if _inside(r, short.on_delete_span):
+    if short.on_delete_span is not None and _inside(r, short.on_delete_span):
         return out(_action_markdown("delete", short.on_delete), short.on_delete_span)
-    if _inside(r, short.on_update_span):
+    if short.on_update_span is not None and _inside(r, short.on_update_span):
         return out(_action_markdown("update", short.on_update), short.on_update_span)
     for word, span in (("pk", short.primary_key), ("not null", short.not_null), ("null", short.null),
                        ("unique", short.unique), ("identity", short.identity), ("pii", short.pii)):
-        if _inside(r, span):
+        if span is not None and _inside(r, span):
             return out(_modifier(schema, table, column, word, dialect), span)
     for word, span in (("default", short.default_span), ("check", short.check_span), ("was", short.was_span)):
-        if _inside(r, span):
+        if span is not None and _inside(r, span):
             return out(_modifier(schema, table, column, word, dialect), span)
     if short.references_span is not None and _inside(r, (short.references_span[0], short.references_span[0] + 10)):
         return out(_modifier(schema, table, column, "references", dialect),
                    (short.references_span[0], short.references_span[0] + 10))
     # the keywords `default` and `was` in front of their values
-    word = _word_at(raw, r)
-    if word is not None and word[0].lower() in ("default", "was"):
-        return out(_modifier(schema, table, column, word[0].lower(), dialect), word[1])
+    keyword = _word_at(raw, r)
+    if keyword is not None and keyword[0].lower() in ("default", "was"):
+        return out(_modifier(schema, table, column, keyword[0].lower(), dialect), keyword[1])
     return None
 
 
@@ -315,7 +315,7 @@ def _code_list(items) -> str:
     return ", ".join(f"`{i}`" for i in items)
 
 
-def references_into(schema: Schema, table: Table) -> list[tuple[Table, object]]:
+def references_into(schema: Schema, table: Table) -> list[tuple[Table, ForeignKey]]:
     """(referencing table, foreign key) for every foreign key pointing at `table`."""
     return [(other, fk) for other in schema.tables.values() for fk in other.foreign_keys if fk.table == table.name]
 
@@ -400,7 +400,7 @@ def _type_note(schema: Schema, ctype: ColumnType, dialect: Dialect) -> str | Non
 
 
 def _type_meaning(ctype: ColumnType) -> str:
-    if ctype.base == "array":
+    if ctype.base == "array" and ctype.element is not None:  # an array always has its element
         return f"an array of {_type_meaning(ctype.element)} (`{ctype.element}`)"
     if ctype.base == "enum":
         if ctype.enum_name:

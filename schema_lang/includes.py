@@ -9,13 +9,17 @@ cycle stops where it closes.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .loader import Reporter
 from .model import Schema, Table
 from .syntax import Mapping, Scalar, Sequence
 
+if TYPE_CHECKING:  # .document imports this module
+    from .document import Document
+
 MAX_DEPTH = 16
-_CACHE: dict[tuple, object] = {}  # (path, text, dialect, including) -> Document
+_CACHE: dict[tuple, Document] = {}  # (path, text, dialect, including) -> Document
 _CACHE_SIZE = 64
 
 

@@ -14,7 +14,7 @@ from sqlglot import exp
 
 from .analysis.normalization import normalization_of
 from .analysis.queries import _statements
-from .model import Query, Schema, Span, Table
+from .model import ForeignKey, Query, Schema, Span, Table
 
 log = logging.getLogger(__name__)
 
@@ -48,9 +48,9 @@ def query_tables(schema: Schema, query: Query) -> frozenset[str]:
     return frozenset(names)
 
 
-def _inbound(schema: Schema) -> dict[str, list[tuple[Table, object]]]:
+def _inbound(schema: Schema) -> dict[str, list[tuple[Table, ForeignKey]]]:
     """Every table's inbound foreign keys, in one pass over the schema."""
-    out: dict[str, list[tuple[Table, object]]] = {}
+    out: dict[str, list[tuple[Table, ForeignKey]]] = {}
     for other in schema.tables.values():
         for fk in other.foreign_keys:
             if fk.table != other.name:

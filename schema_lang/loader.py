@@ -12,19 +12,36 @@ from __future__ import annotations
 
 import difflib
 import re
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, cast
 
 from pydantic import ValidationError
 
 from . import spec as S
 from .diagnostics import Diagnostic, Fix, Severity, TextEdit
 from .dialects import get_dialect
-from .model import (Column, Context, Dependency, Enum, ForeignKey, Index, IndexColumn, Partitioning,
-                    Query, Schema, Span, Table, UniqueConstraint)
+from .model import (
+    Column,
+    Context,
+    Dependency,
+    Enum,
+    ForeignKey,
+    Index,
+    IndexColumn,
+    Partitioning,
+    Query,
+    Schema,
+    Span,
+    Table,
+    UniqueConstraint,
+)
 from .rules import RULES
 from .shorthand import parse_shorthand
 from .syntax import Mapping, Node, Scalar, Sequence, node_kind
 from .types import TypeError_, all_type_names, parse_type
+
+if TYPE_CHECKING:
+    from pydantic_core import ErrorDetails
 
 _TAGS = ("short", "long")
 _MAX_ROUNDS = 4
@@ -64,7 +81,7 @@ def shift_diagnostic(d: Diagnostic, delta: int) -> Diagnostic:
                       tuple((a + delta, b + delta, m) for a, b, m in d.related), d.data)
 
 
-def table_local(table, key, compute: "Callable[[Reporter], None]", report: "Reporter") -> None:
+def table_local(table, key, compute: Callable[[Reporter], None], report: Reporter) -> None:
     """Reports findings that depend on one table alone (and on `key`, e.g. the dialect).
 
     `compute` reports with spans relative to the table; its findings are kept in
@@ -168,7 +185,7 @@ def _known_keys(loc_path: list) -> list[str]:
     return []
 
 
-def _report_validation_error(report: Reporter, root: Node, error: dict, prefix: tuple = (),
+def _report_validation_error(report: Reporter, root: Node, error: ErrorDetails, prefix: tuple = (),
                              owner_key: Scalar | None = None) -> list:
     node, key, local_path = _locate(root, tuple(error["loc"]))
     if key is None and node is root:
@@ -506,7 +523,7 @@ class Resolver:
             items = aligned(value_node, ("enums", name), self.removed)
             spans = [(n.start, n.end) for n in items]
             seen: set[str] = set()
-            for v, n in zip(values, items):
+            for v, n in zip(values, items, strict=False):
                 if v in seen:
                     self.report("schema/invalid-value", f"enum '{name}' lists '{v}' twice", (n.start, n.end))
                 seen.add(v)
@@ -549,7 +566,8 @@ class Resolver:
             if isinstance(qspec, str):
                 sql_node, sql, frequency_text, description = node, qspec, None, None
             else:
-                sql_node = node.get("sql") if isinstance(node, Mapping) else node
+                # the long form is a mapping, and validation saw its sql
+                sql_node = cast(Node, node.get("sql")) if isinstance(node, Mapping) else node
                 sql, frequency_text, description = qspec.sql, qspec.frequency, qspec.description
             query = Query(name, (key.start, key.end), sql, (sql_node.start, sql_node.end),
                           value_positions(sql_node, self.text), description=description)
@@ -557,9 +575,10 @@ class Resolver:
                 query.frequency_text = frequency_text
                 query.frequency = parse_frequency(frequency_text)
                 if query.frequency is None:
-                    fnode = node.get("frequency")
+                    fnode = cast(Node, cast(Mapping, node).get("frequency"))  # the long form's: it has one
                     self.report("schema/invalid-value",
-                                f"frequency '{frequency_text}' is not understood: write it as 500/s, 20/min, 3/h or 100/day",
+                                f"frequency '{frequency_text}' is not understood: "
+                                "write it as 500/s, 20/min, 3/h or 100/day",
                                 (fnode.start, fnode.end))
             if not sql.strip():
                 self.report("schema/invalid-value", f"query '{name}' has no SQL", (sql_node.start, sql_node.end))
@@ -594,15 +613,15 @@ class Resolver:
                 table.uniques.append(UniqueConstraint([n for n, _ in names], [s for _, s in names],
                                                       (item_node.start, item_node.end)))
         for ispec, inode in zip(tspec.indexes, aligned(fields.get("indexes", (None, None))[1], path + ("indexes",),
-                                                         self.removed)):
+                                                         self.removed), strict=False):
             index = self.resolve_index(table, ispec, inode)
             if index is not None:
                 table.indexes.append(index)
         for check, cnode in zip(tspec.checks, aligned(fields.get("checks", (None, None))[1], path + ("checks",),
-                                                        self.removed)):
+                                                        self.removed), strict=False):
             table.checks.append((check, (cnode.start, cnode.end)))
         for fspec, fnode in zip(tspec.foreign_keys, aligned(fields.get("foreign_keys", (None, None))[1],
-                                                             path + ("foreign_keys",), self.removed)):
+                                                             path + ("foreign_keys",), self.removed), strict=False):
             fk = self.resolve_foreign_key(table, fspec, fnode)
             if fk is not None:
                 table.foreign_keys.append(fk)
@@ -615,9 +634,9 @@ class Resolver:
         if tspec.denormalized:
             reasons = key_index(fields["denormalized"][1])
             for cname, reason in tspec.denormalized.items():
-                column = table.columns.get(cname)
-                if column is not None:
-                    column.denormalized = reason
+                denormalized_column = table.columns.get(cname)
+                if denormalized_column is not None:
+                    denormalized_column.denormalized = reason
                 else:
                     ckey = reasons[cname][0]
                     table.denormalized_unknown.append((cname, (ckey.start, ckey.end)))
@@ -660,23 +679,27 @@ class Resolver:
             column.was = short.was
             column.was_span = sp(short.was_span)
             if short.null and short.not_null:
-                report("schema/invalid-value", "'null' contradicts 'not null'", loc.span(*short.null), table.name, cname)
+                report("schema/invalid-value", "'null' contradicts 'not null'", loc.span(*short.null),
+                       table.name, cname)
             if short.null and short.primary_key:
                 report("schema/invalid-value", "a primary key column cannot be null", loc.span(*short.null),
                        table.name, cname)
             column.nullable = not (short.not_null or short.primary_key)
             if short.references_table is not None:
+                # the shorthand sets these spans together with references_table
+                references_span = cast(Span, short.references_span)
+                references_table_span = cast(Span, short.references_table_span)
                 cols = short.references_columns
                 if len(cols) > 1:
                     report("schema/invalid-value",
                            "a column references one column; declare a composite key under foreign_keys",
-                           loc.span(*short.references_span), table.name, cname)
+                           loc.span(*references_span), table.name, cname)
                 table.foreign_keys.append(ForeignKey(
-                    [cname], [(ckey.start, ckey.end)], short.references_table, loc.span(*short.references_table_span),
+                    [cname], [(ckey.start, ckey.end)], short.references_table, loc.span(*references_table_span),
                     [c for c, _ in cols[:1]] if cols else None, [loc.span(*s) for _, s in cols[:1]],
-                    loc.span(*short.references_span), short.on_delete, short.on_update, inline=True))
+                    loc.span(*references_span), short.on_delete, short.on_update, inline=True))
             elif short.on_delete or short.on_update:
-                span = short.on_delete_span or short.on_update_span
+                span = cast(Span, short.on_delete_span or short.on_update_span)  # set with its action
                 report("schema/invalid-value", "'on delete'/'on update' need 'references TABLE' before them",
                        loc.span(*span), table.name, cname)
         else:
@@ -739,8 +762,8 @@ class Resolver:
         column.was_span = span_of("was")
         column.denormalized = cspec.denormalized
         if cspec.primary_key and cspec.nullable:
-            self.report("schema/invalid-value", "a primary key column cannot be nullable", span_of("nullable"),
-                        table.name, cname)
+            self.report("schema/invalid-value", "a primary key column cannot be nullable",
+                        cast(Span, span_of("nullable")), table.name, cname)  # cspec.nullable: the key is there
         column.nullable = False if cspec.primary_key else (cspec.nullable is not False)
         ref = cspec.references
         if ref is not None:
@@ -804,8 +827,8 @@ class Resolver:
                                 f"column '{c.name}' is marked pk but the table's primary_key is "
                                 f"({', '.join(table.primary_key)}); keep one of the two",
                                 c.pk_span or c.span, table.name, c.name)
-            for c in table.primary_key:
-                col = table.columns.get(c)
+            for column_name in table.primary_key:
+                col = table.columns.get(column_name)
                 if col is not None:
                     col.nullable = False
         else:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import cast
 
 Span = tuple[int, int]
 
@@ -99,7 +100,8 @@ def tokenize(text: str) -> tuple[list[Token], list[ShorthandError]]:
                     break
                 i += 1
             if not closed:
-                errors.append(ShorthandError(f"unterminated {'string' if quote == chr(39) else 'quoted name'}", start, n))
+                what = "string" if quote == chr(39) else "quoted name"
+                errors.append(ShorthandError(f"unterminated {what}", start, n))
             kind = "string" if quote == "'" else "qident"
             tokens.append(Token(kind, text[start:i], start, i))
         elif c in "(),":
@@ -151,7 +153,8 @@ class _Parser:
         return tok
 
     def error(self, message: str, start: int, end: int, rule: str = "schema/invalid-value") -> None:
-        self.result.errors.append(ShorthandError(message, start, max(end, start + 1) if start < len(self.text) else end, rule))
+        end = max(end, start + 1) if start < len(self.text) else end
+        self.result.errors.append(ShorthandError(message, start, end, rule))
 
     def at_word(self, *words: str) -> bool:
         for k, w in enumerate(words):
@@ -163,7 +166,8 @@ class _Parser:
     def skip_group(self) -> int:
         """Skips a balanced ( ... ) group starting at the current token; returns its end offset."""
         depth = 0
-        end = self.peek().end if self.peek() else len(self.text)
+        first = self.peek()
+        end = first.end if first is not None else len(self.text)
         while (tok := self.peek()) is not None:
             if tok.kind == "punct" and tok.text == "(":
                 depth += 1
@@ -186,16 +190,18 @@ class _Parser:
         first = self.peek()
         r = self.result
         if first is None:
-            self.error("a column needs a type, as in `name: varchar(100) not null`", 0, len(self.text), "schema/missing-key")
+            self.error("a column needs a type, as in `name: varchar(100) not null`", 0, len(self.text),
+                       "schema/missing-key")
             return
         if first.kind != "word":
-            self.error(f"a column starts with its type, not '{first.text}'", first.start, first.end, "schema/unknown-type")
+            self.error(f"a column starts with its type, not '{first.text}'", first.start, first.end,
+                       "schema/unknown-type")
             self.pos += 1
             return
         self.pos += 1
         end = first.end
         if first.lower == "double" and self.at_word("precision"):
-            end = self.next().end
+            end = cast(Token, self.next()).end  # at_word saw it
         tok = self.peek()
         if tok is not None and tok.kind == "punct" and tok.text == "(":
             group_end = self.skip_group()
@@ -208,7 +214,8 @@ class _Parser:
                 return
             end = group_end
         while (tok := self.peek()) is not None and tok.kind == "punct" and tok.text == "[]":
-            end = self.next().end
+            end = tok.end
+            self.pos += 1
         r.type_text = self.text[first.start:end]
         r.type_span = (first.start, end)
 
@@ -218,20 +225,20 @@ class _Parser:
         setattr(self.result, attr, span)
 
     def parse_modifier(self) -> None:
-        tok = self.next()
+        tok = cast(Token, self.next())  # parse() calls this only while a token is left
         r = self.result
         low = tok.lower if tok.kind == "word" else None
         if low == "pk":
             self._flag("primary_key", (tok.start, tok.end), "pk")
         elif low == "primary":
             if self.at_word("key"):
-                end = self.next().end
+                end = cast(Token, self.next()).end  # at_word saw it
                 self._flag("primary_key", (tok.start, end), "primary key")
             else:
                 self.error("did you mean 'primary key'?", tok.start, tok.end)
         elif low == "not":
             if self.at_word("null"):
-                end = self.next().end
+                end = cast(Token, self.next()).end  # at_word saw it
                 self._flag("not_null", (tok.start, end), "not null")
             else:
                 self.error("'not' must be followed by 'null'", tok.start, tok.end)
@@ -388,7 +395,8 @@ class _Parser:
         r = self.result
         tok = self.peek()
         if tok is None or tok.kind != "punct" or tok.text != "(":
-            self.error("'check' needs a condition in parentheses, as in `check (price > 0)`", keyword.start, keyword.end)
+            self.error("'check' needs a condition in parentheses, as in `check (price > 0)`",
+                       keyword.start, keyword.end)
             return
         end = self.skip_group()
         if end < 0:
@@ -407,7 +415,8 @@ class _Parser:
 def _unknown_modifier_message(tok: Token) -> str:
     import difflib
 
-    close = difflib.get_close_matches(tok.lower, [w.split()[0] for w in MODIFIER_WORDS] + ["primary key", "not null"], n=1, cutoff=0.6)
+    candidates = [w.split()[0] for w in MODIFIER_WORDS] + ["primary key", "not null"]
+    close = difflib.get_close_matches(tok.lower, candidates, n=1, cutoff=0.6)
     hint = f"; did you mean '{close[0]}'?" if close else ""
     return (f"unknown modifier '{tok.text}'{hint} (expected one of: pk, not null, null, unique, identity, pii, "
             "default, references, on delete, on update, check, was)")

@@ -8,7 +8,7 @@ or int a field wants.
 """
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
 
@@ -43,7 +43,7 @@ class ColumnSpec(_Spec):
     identity: bool = False
     default: str | None = Field(None, description="an SQL expression: 0, 'text', now()")
     references: Annotated[
-        Union[Annotated[str, Tag("short")], Annotated[ReferenceSpec, Tag("long")]],
+        Annotated[str, Tag("short")] | Annotated[ReferenceSpec, Tag("long")],
         Discriminator(_shape),
     ] | None = Field(None, description='"table" or "table(column)", or a mapping')
     check: str | None = None
@@ -55,7 +55,7 @@ class ColumnSpec(_Spec):
 
 
 ColumnValue = Annotated[
-    Union[Annotated[str, Tag("short")], Annotated[ColumnSpec, Tag("long")]],
+    Annotated[str, Tag("short")] | Annotated[ColumnSpec, Tag("long")],
     Discriminator(_shape),
 ]
 
@@ -70,7 +70,7 @@ class IndexSpec(_Spec):
 
 
 IndexValue = Annotated[
-    Union[Annotated[str, Tag("short")], Annotated[IndexSpec, Tag("long")]],
+    Annotated[str, Tag("short")] | Annotated[IndexSpec, Tag("long")],
     Discriminator(_shape),
 ]
 
@@ -84,7 +84,7 @@ class ForeignKeySpec(_Spec):
 
 
 StringList = Annotated[
-    Union[Annotated[str, Tag("short")], Annotated[list[str], Tag("long")]],
+    Annotated[str, Tag("short")] | Annotated[list[str], Tag("long")],
     Discriminator(lambda v: "long" if isinstance(v, list) else "short"),
 ]
 
@@ -112,7 +112,7 @@ class QuerySpec(_Spec):
 
 
 QueryValue = Annotated[
-    Union[Annotated[str, Tag("short")], Annotated[QuerySpec, Tag("long")]],
+    Annotated[str, Tag("short")] | Annotated[QuerySpec, Tag("long")],
     Discriminator(_shape),
 ]
 

@@ -22,9 +22,10 @@ import bisect
 import gc
 import re
 from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from collections.abc import Iterable
+from typing import Literal, cast
 
 import sqlglot
 from sqlglot import exp
@@ -100,7 +101,7 @@ class SymbolNode:
     span: Span  # the whole entry
     selection: Span  # its name
     detail: str | None = None
-    children: list["SymbolNode"] = field(default_factory=list)
+    children: list[SymbolNode] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -126,7 +127,7 @@ class _Piece:
         self.value = value = node.value
         self.style = node.style
         self._text = text
-        self._pos: list[int] | None | bool = False  # False: not computed yet
+        self._pos: list[int] | None | Literal[False] = False  # False: not computed yet
         # the common case: the value is the source itself (plain, or quoted without escapes)
         self.base: int | None = None
         if node.style is None and text.startswith(value, node.start) and node.end - node.start == len(value):
@@ -196,7 +197,7 @@ def _portable(sql: str, dialect: str | None) -> str:
 
 
 @lru_cache(maxsize=512)
-def _parse_statement(sql: str, dialect: str | None) -> exp.Expression | None:
+def _parse_statement(sql: str, dialect: str | None) -> exp.Expr | None:
     try:
         statements = [s for s in sqlglot.parse(_portable(sql, dialect), read=dialect) if s is not None]
     except sqlglot.errors.SqlglotError:
@@ -207,7 +208,7 @@ def _parse_statement(sql: str, dialect: str | None) -> exp.Expression | None:
 
 
 @lru_cache(maxsize=512)
-def _parse_expression(sql: str, dialect: str | None) -> exp.Expression | None:
+def _parse_expression(sql: str, dialect: str | None) -> exp.Expr | None:
     try:
         return sqlglot.parse_one(_portable(sql, dialect), read=dialect)
     except Exception:  # noqa: BLE001
@@ -340,7 +341,7 @@ class SymbolIndex:
         """Queries and the retention keys of `context`."""
         queries = root.get("queries")
         if isinstance(queries, Mapping):
-            for key, value in queries.items:
+            for _key, value in queries.items:
                 node = value.get("sql") if isinstance(value, Mapping) else value
                 if isinstance(node, Scalar) and not node.is_null:
                     self._query(_Piece(node, self.text))
@@ -354,8 +355,8 @@ class SymbolIndex:
         if isinstance(cvalue, Scalar):
             short = parse_shorthand(cvalue.value)
             type_text = short.type_text
-        elif isinstance(cvalue, Mapping) and isinstance(cvalue.get("type"), Scalar):
-            type_text = cvalue.get("type").value
+        elif isinstance(cvalue, Mapping) and isinstance(type_node := cvalue.get("type"), Scalar):
+            type_text = type_node.value
         else:
             return None
         match = _NAME_RE.match(type_text.strip())
@@ -544,7 +545,7 @@ class SymbolIndex:
             start, end = start + 1, end - 1
         self._add(symbol, piece.span(start, end), role, sql=True, quoted=quoted, piece=piece)
 
-    def _add_literal(self, enum: str, literal: exp.Expression, piece: _Piece, base: int, role: str) -> None:
+    def _add_literal(self, enum: str, literal: exp.Expr, piece: _Piece, base: int, role: str) -> None:
         if not (isinstance(literal, exp.Literal) and literal.is_string):
             return
         meta = literal.meta
@@ -554,7 +555,7 @@ class SymbolIndex:
         self._add(Symbol(ENUM_VALUE, literal.this, enum), piece.span(start, end), role, sql=True, quoted=True,
                   piece=piece)
 
-    def _enum_literals(self, tree: exp.Expression, resolved: dict[int, tuple[str, str]], piece: _Piece,
+    def _enum_literals(self, tree: exp.Expr, resolved: dict[int, tuple[str, str]], piece: _Piece,
                        base: int, role: str) -> None:
         """String literals compared with a column of an enum type are enum values."""
         if not any(found in self.column_enum for found in resolved.values()):
@@ -571,7 +572,8 @@ class SymbolIndex:
                     for item in node.expressions:
                         self._add_literal(enum, item, piece, base, role)
                 continue
-            for side, other in ((node.left, node.right), (node.right, node.left)):
+            binary = cast(exp.Binary, node)  # an EQ or NEQ
+            for side, other in ((binary.left, binary.right), (binary.right, binary.left)):
                 enum = enum_of(side)
                 if enum is not None:
                     self._add_literal(enum, other, piece, base, role)
@@ -717,7 +719,7 @@ def _is_output_alias(scope: exp.Expression, column: exp.Column) -> bool:
     aliases = {e.alias for e in scope.expressions if isinstance(e, exp.Alias)}
     if column.name not in aliases:
         return False
-    node = column
+    node: exp.Expr | None = column
     while node is not None and node is not scope:
         if node.parent is scope and node.arg_key == "expressions":
             return False  # inside the select list itself
@@ -725,10 +727,10 @@ def _is_output_alias(scope: exp.Expression, column: exp.Column) -> bool:
     return True
 
 
-_CACHE: "OrderedDict[tuple[int, bool], tuple[Document, SymbolIndex]]" = OrderedDict()
+_CACHE: OrderedDict[tuple[int, bool], tuple[Document, SymbolIndex]] = OrderedDict()
 _CACHE_SIZE = 16
 # one table's findings, by (its text, the enums, the dialect): offsets relative to the table's text
-_PIECES: "OrderedDict[tuple, tuple]" = OrderedDict()
+_PIECES: OrderedDict[tuple, tuple] = OrderedDict()
 _PIECES_KEPT = 50_000
 _PIECE_PREFIX = "tables:\n"
 
@@ -844,15 +846,21 @@ def external_definition(document: Document, offset: int) -> tuple[str, tuple[int
     if index.declarations(found.symbol):
         return None
     symbol = found.symbol
+    # (an included table's origin is its file; load_includes sets it)
     if symbol.kind == TABLE:
-        table = schema.external_tables.get(symbol.name)
-        return (table.origin, table.at(table.span)) if table is not None else None
+        external_table = schema.external_tables.get(symbol.name)
+        if external_table is None or external_table.origin is None:
+            return None
+        return external_table.origin, external_table.at(external_table.span)
     if symbol.kind == COLUMN and symbol.container in schema.external_tables:
-        table = schema.external_tables[symbol.container]
-        column = table.columns.get(symbol.name)
-        return (table.origin, table.at(column.span)) if column is not None else None
+        external_table = schema.external_tables[symbol.container]
+        external_column = external_table.columns.get(symbol.name)
+        if external_column is None or external_table.origin is None:
+            return None
+        return external_table.origin, external_table.at(external_column.span)
     if symbol.kind in (ENUM, ENUM_VALUE):
-        enum = schema.enums.get(symbol.name if symbol.kind == ENUM else symbol.container)
+        enum_name = symbol.name if symbol.kind == ENUM else symbol.container
+        enum = schema.enums.get(enum_name) if enum_name is not None else None
         if enum is None or enum.origin is None:
             return None
         if symbol.kind == ENUM:
@@ -1060,8 +1068,8 @@ def _key_span(key: Scalar) -> Span:
 def _column_detail(node: Node) -> str | None:
     if isinstance(node, Scalar):
         return node.value.strip() or None
-    if isinstance(node, Mapping) and isinstance(node.get("type"), Scalar):
-        return node.get("type").value.strip() or None
+    if isinstance(node, Mapping) and isinstance(type_node := node.get("type"), Scalar):
+        return type_node.value.strip() or None
     return None
 
 
@@ -1081,7 +1089,7 @@ def _outline(document: Document) -> list[SymbolNode]:
     text, schema = document.text, document.schema
     out: list[SymbolNode] = []
     for enum in schema.own_enums.values():
-        values = [SymbolNode(v, ENUM_VALUE, span, span) for v, span in zip(enum.values, enum.value_spans)]
+        values = [SymbolNode(v, ENUM_VALUE, span, span) for v, span in zip(enum.values, enum.value_spans, strict=False)]
         end = max([enum.span[1]] + [span[1] for span in enum.value_spans])
         out.append(SymbolNode(enum.name, ENUM, _trimmed(text, enum.span[0], end), enum.span, "enum", values))
     for table in schema.tables.values():

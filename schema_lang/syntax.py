@@ -12,15 +12,16 @@ part of the file can still be analysed.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Iterator, Union
+from typing import Any
 
 import yaml
 
 from .diagnostics import Diagnostic, Severity
 
 try:  # libyaml is several times faster on large files
-    from yaml.cyaml import CParser as _Parser
+    from yaml.cyaml import CParser as _Parser  # type: ignore[attr-defined]  # public, missing from the stubs
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml.parser import Parser as _YamlParser
     from yaml.reader import Reader
@@ -57,11 +58,11 @@ class Scalar:
 class Mapping:
     start: int
     end: int
-    items: list[tuple[Scalar, "Node"]] = field(default_factory=list)
+    items: list[tuple[Scalar, Node]] = field(default_factory=list)
     flow: bool = False
 
     # With a duplicate key the last one wins, as it does for YAML loaders.
-    def get(self, key: str) -> "Node | None":
+    def get(self, key: str) -> Node | None:
         for k, v in reversed(self.items):
             if k.value == key:
                 return v
@@ -73,7 +74,7 @@ class Mapping:
                 return k
         return None
 
-    def entry(self, key: str) -> "tuple[Scalar, Node] | None":
+    def entry(self, key: str) -> tuple[Scalar, Node] | None:
         for item in reversed(self.items):
             if item[0].value == key:
                 return item
@@ -87,11 +88,11 @@ class Mapping:
 class Sequence:
     start: int
     end: int
-    items: list["Node"] = field(default_factory=list)
+    items: list[Node] = field(default_factory=list)
     flow: bool = False
 
 
-Node = Union[Scalar, Mapping, Sequence]
+Node = Scalar | Mapping | Sequence
 
 
 @dataclass(slots=True)
@@ -141,13 +142,15 @@ class _Builder:
         attach = self._attach
         try:
             while True:
-                event = parser.get_event()
+                # a yaml Event, None past the end; kinds are told apart by type() for speed,
+                # so the attributes each kind has are not known to the type checker
+                event: Any = parser.get_event()
                 kind = type(event)
                 if kind is ScalarEvent and not skip_depth:
                     # the common case first: a plain or quoted scalar without tag or anchor
                     if event.tag is not None and not event.implicit[0]:
                         self._check_tag(event)
-                    node = Scalar(event.value, event.start_mark.index, event.end_mark.index, event.style or None)
+                    node: Node = Scalar(event.value, event.start_mark.index, event.end_mark.index, event.style or None)
                     if event.anchor:
                         self._remember_anchor(event, node, 1)
                     if stack:
@@ -285,7 +288,8 @@ class _Builder:
         elif frame[1] is None:
             if not isinstance(node, Scalar):
                 self.diagnostics.append(_yaml_error(
-                    "only plain string keys are allowed here", node.start, max(node.start + 1, min(node.end, node.start + 80))))
+                    "only plain string keys are allowed here", node.start,
+                    max(node.start + 1, min(node.end, node.start + 80))))
                 node = Scalar("", node.start, node.start)
             frame[1] = node
         else:
@@ -304,7 +308,8 @@ class _Builder:
         sources = value.items if isinstance(value, Sequence) else [value]
         for source in sources:
             if not isinstance(source, Mapping):
-                self.diagnostics.append(_yaml_error("a merge key needs a mapping or a list of mappings", key.start, key.end))
+                self.diagnostics.append(_yaml_error("a merge key needs a mapping or a list of mappings",
+                                                    key.start, key.end))
                 continue
             present = {k.value for k, _ in parent.items}
             for k, v in source.items:

@@ -79,7 +79,7 @@ class ColumnType:
     params: tuple[int, ...] = ()
     enum_name: str | None = None  # a named enum from `enums:`
     enum_values: tuple[str, ...] = ()  # an inline enum(a, b)
-    element: "ColumnType | None" = None  # for arrays
+    element: ColumnType | None = None  # for arrays
 
     def __str__(self) -> str:
         if self.base == "array":
@@ -93,7 +93,7 @@ class ColumnType:
         return self.base
 
     @property
-    def scalar(self) -> "ColumnType":
+    def scalar(self) -> ColumnType:
         return self.element.scalar if self.element is not None else self
 
 
@@ -126,7 +126,7 @@ def parse_type(text: str, enum_names: frozenset[str] = frozenset()) -> ColumnTyp
 
 
 @lru_cache(maxsize=1 << 14)
-def _parse_type_cached(text: str, enum_names: frozenset[str]) -> "ColumnType | TypeError_":
+def _parse_type_cached(text: str, enum_names: frozenset[str]) -> ColumnType | TypeError_:
     try:
         return _parse_type(text, enum_names)
     except TypeError_ as exc:

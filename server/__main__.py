@@ -3,17 +3,25 @@ from __future__ import annotations
 
 import logging
 import sys
-from typing import Sequence
+from collections.abc import Sequence
 
 from .app import SchemaLanguageServer
 
 
 def build_server() -> SchemaLanguageServer:
-    from . import code_actions, commands, configuration, diagnostics, hover, migration
-    from . import formatting, code_lens
-    from . import completion
-    from . import navigation
-    from . import import_sql
+    from . import (
+        code_actions,
+        code_lens,
+        commands,
+        completion,
+        configuration,
+        diagnostics,
+        formatting,
+        hover,
+        import_sql,
+        migration,
+        navigation,
+    )
 
     server = SchemaLanguageServer()
     configuration.register(server)

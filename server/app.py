@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from pygls.lsp.server import LanguageServer
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from lsprotocol import types
 
+from schema_lang.diagnostics import Fix
 from schema_lang.fixes import fixes_for, ignore_fix
 
 from .app import SchemaLanguageServer
@@ -80,14 +81,15 @@ def register(server: SchemaLanguageServer) -> None:
                 if where in offered:
                     continue  # one comment silences them all
                 offered.add(where)
+                comment_fix: Fix | None
                 try:
-                    fix = ignore_fix(document, d)
+                    comment_fix = ignore_fix(document, d)
                 except Exception:  # noqa: BLE001 - an action that cannot be built is not offered
-                    fix = None
-                if fix is not None:
+                    comment_fix = None
+                if comment_fix is not None:
                     actions.append(types.CodeAction(
-                        title=fix.title, kind=types.CodeActionKind.QuickFix, diagnostics=[lsp_diagnostic],
-                        edit=_edit(uri, convert, fix.edits)))
+                        title=comment_fix.title, kind=types.CodeActionKind.QuickFix, diagnostics=[lsp_diagnostic],
+                        edit=_edit(uri, convert, comment_fix.edits)))
         if not only or any(types.CodeActionKind.RefactorRewrite.startswith(k) for k in only):
             actions.extend(_normalize_actions(uri, document, convert, start))
         if only and any(k.startswith(types.CodeActionKind.Source) for k in only):

@@ -7,9 +7,9 @@ client can open it itself.  Long work reports $/progress when the client support
 from __future__ import annotations
 
 import uuid
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import AsyncIterator, Callable
 
 from lsprotocol import types
 from pygls.uris import to_fs_path
@@ -25,8 +25,12 @@ GENERATE_DESIGN_DOC = "schemaLang.generateDesignDoc"
 SHOW_ERD = "schemaLang.showErd"
 
 
-def _target(uri: str, suffix: str) -> Path:
-    path = Path(to_fs_path(uri))
+def _target(uri: str, suffix: str) -> Path | None:
+    """The file next to the schema file's, or None when the document is not a file (e.g. `untitled:`)."""
+    fs_path = to_fs_path(uri)
+    if fs_path is None:
+        return None
+    path = Path(fs_path)
     stem = path.name
     for ending in (".schema.yaml", ".schema.yml"):
         if stem.endswith(ending):
@@ -77,6 +81,10 @@ async def _run(ls: SchemaLanguageServer, uri: str, title: str, suffix: str, prod
         report("generating", 50)
         text = produce(document.schema)
         target = _target(uri, suffix)
+        if target is None:
+            message = f"{title}: {uri} is not a file on disk"
+            ls.window_show_message(types.ShowMessageParams(types.MessageType.Error, message))
+            return {"uri": None, "error": message}
         target.write_text(text, encoding="utf-8")
         target_uri = target.as_uri()
         await show_document(ls, target_uri)

@@ -7,10 +7,10 @@ from schema_lang.diagnostics import LineIndex
 
 
 class PositionConverter:
-    def __init__(self, lines: LineIndex, encoding: str | None) -> None:
+    def __init__(self, lines: LineIndex, encoding: types.PositionEncodingKind | str | None) -> None:
         self.lines = lines
         self.encoding = str(encoding or types.PositionEncodingKind.Utf16.value)
-        if hasattr(encoding, "value"):
+        if isinstance(encoding, types.PositionEncodingKind):
             self.encoding = encoding.value
 
     def position(self, offset: int) -> types.Position:

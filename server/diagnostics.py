@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from typing import cast
 
 from lsprotocol import types
 
@@ -32,7 +33,7 @@ def to_lsp(d: Diagnostic, convert: PositionConverter) -> types.Diagnostic:
     description = None
     if rule is not None and rule.doc_path.exists():
         description = types.CodeDescription(href=rule.doc_path.as_uri())
-    related = None
+    related: list[types.DiagnosticRelatedInformation] | None = None
     if d.related and not d.rule.startswith("internal/"):
         related = []  # filled by features that know the document's URI
     return types.Diagnostic(
@@ -66,7 +67,7 @@ def result_id(ls: SchemaLanguageServer, state: DocumentState, version: int | Non
 
 def lsp_diagnostics(ls: SchemaLanguageServer, state: DocumentState) -> list[types.Diagnostic]:
     """The last analysis' diagnostics, with the migration findings, in the client's positions."""
-    document = state.document
+    document = cast(Document, state.document)  # the callers analyse the document first
     convert = PositionConverter(document.lines, ls.workspace.position_encoding)
     found = document.diagnostics
     if state.migration:

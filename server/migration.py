@@ -18,7 +18,8 @@ no baseline (not committed in git and no `base`), an unreadable base, errors in 
 that cannot be made in place (`migration/unsupported-change`: refused, as `schema-lang migrate` does), or
 no change at all (`"error": "no changes"`, with an information message, not an error one). Malformed
 arguments are a JSON-RPC error.  Destructive changes are written (the editor's user asked for the
-migration; the warning and the scripts' header comments say what is lost).  The dialect is the setting `dialect` when set, else the file's.
+migration; the warning and the scripts' header comments say what is lost).  The dialect is the setting
+`dialect` when set, else the file's.
 
 Diagnostics: each open document keeps its git HEAD text (`DocumentState.baseline`), read off the event
 loop on open and on save (a commit can move HEAD) and when the command runs. While the buffer differs
@@ -31,6 +32,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from pathlib import Path
+from typing import cast
 from urllib.parse import urlparse
 
 from lsprotocol import types
@@ -38,6 +40,7 @@ from pygls.uris import to_fs_path
 
 from schema_lang.diagnostics import Diagnostic, LineIndex
 from schema_lang.document import Document, apply_rule_levels
+
 # imported with the server, not on first use: it registers the migration/* rules, which a file's
 # `rules:` and ignore comments may name from the first analysis on
 from schema_lang.generate.migrate import MigrationError, migration_diagnostics, migration_paths, plan_texts
@@ -152,7 +155,7 @@ def _arguments(arguments: tuple) -> tuple[str, str | None, str, bool]:
 
 def _base_path(base: str, schema_path: Path) -> Path:
     if urlparse(base).scheme == "file":
-        return Path(to_fs_path(base))
+        return Path(cast(str, to_fs_path(base)))  # a file: URI always has a path
     path = Path(base).expanduser()
     return path if path.is_absolute() else schema_path.parent / path
 
@@ -188,6 +191,7 @@ def register(server: SchemaLanguageServer) -> None:
                 new_text = ls.workspace.get_text_document(uri).source  # the buffer, else the file
             except OSError as exc:
                 return fail(f"cannot read {path}: {exc.strerror or exc}")
+            old_text: str | None
             if base is not None:
                 base_path = _base_path(base, path)
                 try:

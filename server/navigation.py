@@ -5,7 +5,9 @@ client's positions (the negotiated encoding) and builds the LSP results.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import cast
 
 from lsprotocol import types
 from pygls.exceptions import JsonRpcException
@@ -52,7 +54,9 @@ def _included_definition(ls: SchemaLanguageServer, uri: str, document: Document,
     if found is None:
         return None
     path, (start, end) = found
-    text = ls.options_for(uri).read(path)
+    # set by options_for whenever the document is a file, the only case with included files
+    read = cast(Callable[[str], "str | None"], ls.options_for(uri).read)
+    text = read(path)
     if text is None:
         return None
     convert = PositionConverter(LineIndex(text), ls.workspace.position_encoding)
@@ -192,7 +196,7 @@ def register(server: SchemaLanguageServer) -> None:
         by_uri = {uri: [types.TextEdit(range=convert.range(e.start, e.end), new_text=e.new_text)
                         for e in result.edits]}
         # open files that include this one name the renamed thing too
-        symbol = symbols.symbol_at(document, offset).symbol
+        symbol = cast(symbols.Occurrence, symbols.symbol_at(document, offset)).symbol  # rename found it
         for other in ls.dependents(uri):
             other_document = current_document(ls, other)
             if other_document is None:
@@ -230,7 +234,7 @@ def register(server: SchemaLanguageServer) -> None:
                 documents.append((uri, document))
         out = []
         for item in symbols.workspace_symbols(documents, params.query or ""):
-            convert = _converter(ls, item.document)
+            convert = _converter(ls, cast(Document, item.document))  # workspace_symbols sets it
             out.append(types.SymbolInformation(
                 name=item.name, kind=_KINDS.get(item.kind, types.SymbolKind.Variable),
                 location=types.Location(uri=item.uri, range=convert.range(*item.span)),

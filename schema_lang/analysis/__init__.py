@@ -5,7 +5,7 @@ rules means adding a module and listing its entry point here.
 """
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from ..loader import Reporter
 from ..model import Schema

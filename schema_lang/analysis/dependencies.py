@@ -7,9 +7,9 @@ forms, 3NF synthesis and BCNF decomposition.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
-from typing import Iterable, Sequence
 
 # A table can have exponentially many candidate keys; past these bounds the
 # search stops and says so.
@@ -264,9 +264,9 @@ def _showing(fds: Sequence[FD], lhs: int, rhs: int) -> FD | None:
     """The given dependency that best shows lhs -> rhs: a declared one within lhs if any."""
     best = None
     for fd in fds:
-        if fd.rhs & rhs and fd.lhs & lhs == fd.lhs:
-            if best is None or _ORIGIN_RANK.get(fd.origin, 9) < _ORIGIN_RANK.get(best.origin, 9):
-                best = fd
+        if fd.rhs & rhs and fd.lhs & lhs == fd.lhs and (
+                best is None or _ORIGIN_RANK.get(fd.origin, 9) < _ORIGIN_RANK.get(best.origin, 9)):
+            best = fd
     return best
 
 

@@ -1,6 +1,8 @@
 """Design lints that depend on the target dialect and on good practice."""
 from __future__ import annotations
 
+from functools import partial
+
 from ..loader import Reporter, table_local
 from ..model import Schema, Span, Table
 from ..types import INTEGER_TYPES
@@ -9,7 +11,7 @@ from ..types import INTEGER_TYPES
 def check(schema: Schema, report: Reporter) -> None:
     for table in schema.tables.values():
         table_local(table, ("design", schema.dialect.name, schema.arrays_as_json, schema.uuid_storage),
-                    lambda local, t=table: _check_table(schema, t, local), report)
+                    partial(_check_table, schema, table), report)
     for enum in schema.own_enums.values():
         _check_name(schema, "enum", enum.name, enum.span, report)
 

@@ -8,7 +8,9 @@ serve only queries that state their condition.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 
 from ..diagnostics import Severity
 from ..loader import Reporter, table_local
@@ -80,7 +82,7 @@ def _fmt(columns: list[tuple[str, bool]]) -> str:
 
 
 def fits(index: IndexLike, eq: list[str], tail: list[tuple[str, bool]], table: Table,
-         conjuncts: list[str] = ()) -> bool:
+         conjuncts: Sequence[str] = ()) -> bool:
     """Whether `index` serves equality on `eq` followed by `tail` (a range column or a sort order)."""
     if index.partial is not None and not _states(index.partial, conjuncts):
         return False
@@ -103,8 +105,8 @@ def fits(index: IndexLike, eq: list[str], tail: list[tuple[str, bool]], table: T
         return False
     if len(tail) == 1:
         return True
-    same = all(d == td for (_, d), (_, td) in zip(rest, tail))
-    flipped = all(d != td for (_, d), (_, td) in zip(rest, tail))
+    same = all(d == td for (_, d), (_, td) in zip(rest, tail, strict=False))
+    flipped = all(d != td for (_, d), (_, td) in zip(rest, tail, strict=False))
     return same or flipped
 
 
@@ -139,8 +141,8 @@ def check(schema: Schema, report: Reporter) -> None:
     key = ("indexes", schema.dialect.name, context.write_heavy, context.write_heavy_index_limit)
     for table in schema.tables.values():
         targets = tuple(schema.table(fk.table) is not None for fk in table.foreign_keys)  # findings depend on them
-        table_local(table, key + (targets,), lambda local, t=table: _table_findings(schema, t, local), report)
-    for name, query in schema.queries.items():
+        table_local(table, key + (targets,), partial(_table_findings, schema, table), report)
+    for _name, query in schema.queries.items():
         _query_findings(schema, parse_query(schema, query), report)
 
 
@@ -177,7 +179,7 @@ def _table_findings(schema: Schema, table: Table, report: Reporter) -> None:
                    fk.span, table.name, fk.columns[0] if fk.inline else None, data=data)
     secondary = [ix for ix in indexes if ix.source == "index"]
     flagged: set[int] = set()
-    for i, ix in enumerate(secondary):
+    for _i, ix in enumerate(secondary):
         for other in indexes:
             if other is ix or (other.source == "index" and other.position > ix.position and
                                other.columns == ix.columns and other.kind == ix.kind):
@@ -216,8 +218,8 @@ def _leads(prefix: list[tuple[str, bool]], columns: list[tuple[str, bool]]) -> b
         return False
     if len(prefix) == 1:
         return True  # a B-tree is read in either direction
-    same = all(a == b for (_, a), (_, b) in zip(prefix, head))
-    flipped = all(a != b for (_, a), (_, b) in zip(prefix, head))
+    same = all(a == b for (_, a), (_, b) in zip(prefix, head, strict=False))
+    flipped = all(a != b for (_, a), (_, b) in zip(prefix, head, strict=False))
     return same or flipped
 
 
@@ -237,7 +239,8 @@ def _query_findings(schema: Schema, parsed: ParsedQuery, report: Reporter) -> No
         frequency = f" ({query.frequency_text})" if query.frequency_text else ""
         lookup = " and ".join(filter(None, [
             f"equality on {', '.join(eq)}" if eq else "",
-            ("order " + ", ".join(f"{c} desc" if d else c for c, d in tail)) if tail and access.serves_order(parsed.limit)
+            ("order " + ", ".join(f"{c} desc" if d else c for c, d in tail))
+            if tail and access.serves_order(parsed.limit)
             else (f"a range on {tail[0][0]}" if tail else "")]))
         report("index/query-missing-index",
                f"query '{query.name}'{frequency} reads {access.table.name} by {lookup}, and no index fits: "

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import partial
 
+from ..diagnostics import Severity
 from ..loader import Reporter, table_local
 from ..model import Column, ForeignKey, Schema, Span, Table
 from ..rules import Rule, register
-from ..diagnostics import Severity
 from ..types import TEXT_TYPES
 from .dependencies import FD, Analysis, Relation, analyse, closure
 
@@ -38,15 +39,16 @@ register(
 )
 
 # Columns that many tables have for their own reasons: equal names are not copies.
-GENERIC_COLUMNS = frozenset("""
-id uuid created_at updated_at deleted_at created_by updated_by created_on updated_on inserted_at modified_at
-status state type kind version revision notes note description comment comments position sort_order ordinal
-is_active active enabled is_deleted deleted quantity qty amount currency total count metadata meta data value
-extra attributes settings tenant_id name title label slug display_name
-""".split())
+GENERIC_COLUMNS = frozenset(["id", "uuid", "created_at", "updated_at", "deleted_at", "created_by", "updated_by",
+                             "created_on", "updated_on", "inserted_at", "modified_at", "status", "state", "type",
+                             "kind", "version", "revision", "notes", "note", "description", "comment", "comments",
+                             "position", "sort_order", "ordinal", "is_active", "active", "enabled", "is_deleted",
+                             "deleted", "quantity", "qty", "amount", "currency", "total", "count", "metadata", "meta",
+                             "data", "value", "extra", "attributes", "settings", "tenant_id", "name", "title", "label",
+                             "slug", "display_name"])
 
-LIST_NAMES = frozenset("tags labels keywords categories roles permissions emails phones phone_numbers ids "
-                       "attachments urls links aliases".split())
+LIST_NAMES = frozenset(["tags", "labels", "keywords", "categories", "roles", "permissions", "emails", "phones",
+                        "phone_numbers", "ids", "attachments", "urls", "links", "aliases"])
 LIST_SUFFIXES = ("_ids", "_list", "_csv", "_tags", "_array")
 
 _COUNTER_RE = re.compile(r"^(?P<pre>[a-z][a-z_]*?)_?(?P<n>\d{1,3})(?P<post>_[a-z][a-z0-9_]*)?$", re.IGNORECASE)
@@ -110,7 +112,8 @@ def _singular(name: str) -> str:
 
 # Words that name the same party as a users/customers table: `customer_email` beside
 # `user_id -> users` is the user's email.
-PERSON_WORDS = frozenset("user customer buyer client member account owner author person patient employee".split())
+PERSON_WORDS = frozenset(["user", "customer", "buyer", "client", "member", "account", "owner", "author", "person",
+                          "patient", "employee"])
 
 
 def find_copies(schema: Schema, table: Table) -> list[Copy]:
@@ -170,7 +173,7 @@ def copies_of(schema: Schema, table: Table) -> list[Copy]:
     (an unchanged table keeps its object from one analysis to the next)."""
     targets = tuple(schema.table(fk.table) for fk in table.foreign_keys)
     hit = table.memo.get("copies")
-    if hit is not None and len(hit[0]) == len(targets) and all(a is b for a, b in zip(hit[0], targets)):
+    if hit is not None and len(hit[0]) == len(targets) and all(a is b for a, b in zip(hit[0], targets, strict=False)):
         return hit[1]
     copies = find_copies(schema, table)
     table.memo["copies"] = (targets, copies)
@@ -245,7 +248,7 @@ def check(schema: Schema, report: Reporter) -> None:
             continue
         data = normalization_of(schema, table)
         key = ("normalization-findings", id(data))
-        table_local(table, key, lambda local, t=table, d=data: _findings(t, d, local), report)
+        table_local(table, key, partial(_findings, table, data), report)
 
 
 def _join(names) -> str:
@@ -359,7 +362,8 @@ def _repeating_groups(table: Table, report: Reporter) -> None:
         child = _plural(pre)
         owner_key = _join(table.primary_key) or "the key"
         report("normalization/repeating-group",
-               f"{_join(c.name for c in columns)} repeat {'one attribute' if len(attributes) == 1 else 'a group of attributes'} "
+               f"{_join(c.name for c in columns)} repeat "
+               f"{'one attribute' if len(attributes) == 1 else 'a group of attributes'} "
                f"with a counter: 1NF. Move them to a child table, e.g. {child} ({owner_key}, position, "
                f"{_join(attributes)}), one row per {pre}",
                columns[0].span, table.name, columns[0].name)

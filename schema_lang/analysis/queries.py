@@ -40,7 +40,8 @@ class Access:
         if self.order_by and (limit or not self.ranges):
             tail = [(c, d) for c, d in self.order_by if c not in eq]
         elif self.ranges:
-            tail = [(next(c for c in self.ranges if c not in eq), False)] if any(c not in eq for c in self.ranges) else []
+            tail = ([(next(c for c in self.ranges if c not in eq), False)] if any(c not in eq for c in self.ranges)
+                    else [])
         else:
             tail = []
         return eq, tail
@@ -55,7 +56,7 @@ class ParsedQuery:
     problems: list[tuple[str, str, Span, tuple]]
 
 
-def _span(query: Query, node: exp.Expression) -> Span:
+def _span(query: Query, node: exp.Expr) -> Span:
     meta = node.meta if isinstance(node, exp.Identifier) else None
     if isinstance(node, (exp.Column, exp.Table)):
         meta = node.this.meta if isinstance(node.this, exp.Identifier) else None
@@ -64,7 +65,7 @@ def _span(query: Query, node: exp.Expression) -> Span:
     return query.sql_node_span
 
 
-def _conjuncts(condition: exp.Expression | None) -> list[exp.Expression]:
+def _conjuncts(condition: exp.Expr | None) -> list[exp.Expr]:
     if condition is None:
         return []
     if isinstance(condition, exp.And):
@@ -74,7 +75,7 @@ def _conjuncts(condition: exp.Expression | None) -> list[exp.Expression]:
     return [condition]
 
 
-def _constant(node: exp.Expression) -> bool:
+def _constant(node: exp.Expr) -> bool:
     """A value fixed for one execution: literals, parameters, expressions without columns."""
     return not any(True for _ in node.find_all(exp.Column)) and not node.find(exp.Select)
 
@@ -88,7 +89,7 @@ def _portable_parameters(sql: str) -> str:
 
 
 @lru_cache(maxsize=1024)
-def _statements(sql: str, dialect: str | None) -> list[exp.Expression]:
+def _statements(sql: str, dialect: str | None) -> list[exp.Expr]:
     """sqlglot's reading of a query, kept across keystrokes (the trees are only read, never changed)."""
     text = sql if dialect == "postgres" else _portable_parameters(sql)
     return [s for s in sqlglot.parse(text, read=dialect) if s is not None]
@@ -133,7 +134,7 @@ def _error_offset(sql: str, err: dict) -> int:
 
 
 class _Reader:
-    def __init__(self, schema: Schema, query: Query, statement: exp.Expression, problems) -> None:
+    def __init__(self, schema: Schema, query: Query, statement: exp.Expr, problems) -> None:
         self.schema = schema
         self.query = query
         self.statement = statement
@@ -226,13 +227,13 @@ class _Reader:
                               + (f"; did you mean '{suggestion}'?" if suggestion else ""),
                               span, replace_fix(span, suggestion) if suggestion else ()))
 
-    def _column_access(self, node: exp.Expression) -> tuple[Access, str] | None:
+    def _column_access(self, node: exp.Expr) -> tuple[Access, str] | None:
         if not isinstance(node, exp.Column):
             return None
         access = self.resolve(node)
         return (access, node.name) if access is not None else None
 
-    def predicate(self, conjunct: exp.Expression) -> None:
+    def predicate(self, conjunct: exp.Expr) -> None:
         """Notes what one AND-ed condition lets an index do."""
         found = None if conjunct.args.get("negate") else self._indexable(conjunct)  # NOT ...: no seek
         if found is None:
@@ -248,7 +249,7 @@ class _Reader:
             access.null_tests.append(name)
         access.conjuncts.append(conjunct.sql())
 
-    def _indexable(self, conjunct: exp.Expression):
+    def _indexable(self, conjunct: exp.Expr):
         """("equality" | "range" | "join", (access, column)) for a condition an index can use."""
         if isinstance(conjunct, exp.EQ):
             left, right = self._column_access(conjunct.left), self._column_access(conjunct.right)
@@ -281,7 +282,7 @@ class _Reader:
             return ("range", side) if side and prefix else None
         return None
 
-    def ordering(self, items: list[tuple[exp.Expression, bool]]) -> None:
+    def ordering(self, items: list[tuple[exp.Expr, bool]]) -> None:
         resolved = []
         for node, desc in items:
             side = self._column_access(node)

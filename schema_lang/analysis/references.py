@@ -1,6 +1,9 @@
 """Names that must resolve: tables, columns, enum values; foreign keys that must hold."""
 from __future__ import annotations
 
+from functools import partial
+
+from ..diagnostics import Fix
 from ..loader import Reporter, did_you_mean, replace_fix, table_local
 from ..model import Column, ForeignKey, Schema, Span, Table
 from ..types import ColumnType
@@ -9,10 +12,8 @@ from ..types import ColumnType
 def check(schema: Schema, report: Reporter) -> None:
     _check_was(list(schema.tables.values()), "table", report, lambda t: (t.at(t.was_span), t.name, None))
     for table in schema.tables.values():
-        table_local(table, "columns", lambda local, t=table: _check_table_columns(t, local), report)
-        table_local(table, "was", lambda local, t=table: _check_was(
-            list(t.columns.values()), f"column of table '{t.name}'", local,
-            lambda c, t=t: (c.was_span, t.name, c.name)), report)
+        table_local(table, "columns", partial(_check_table_columns, table), report)
+        table_local(table, "was", partial(_check_columns_was, table), report)
         for fk in table.foreign_keys:
             _check_foreign_key(schema, table, fk, report)
         for column in table.columns.values():
@@ -60,16 +61,22 @@ def _check_was(things: list, kind: str, report: Reporter, where) -> None:
                    f"{kind.split(' ')[0]} can be the renamed '{old}'", span, table, column, related=related)
 
 
+def _check_columns_was(table: Table, report: Reporter) -> None:
+    """The `was:` of one table's columns; spans relative to the table."""
+    _check_was(list(table.columns.values()), f"column of table '{table.name}'", report,
+               lambda c: (c.was_span, table.name, c.name))
+
+
 def _check_table_columns(table: Table, report: Reporter) -> None:
     """Column names used inside one table; spans relative to the table."""
     columns = table.columns
-    for name, span in zip(table.primary_key, table.primary_key_spans):
+    for name, span in zip(table.primary_key, table.primary_key_spans, strict=False):
         if name not in columns:
             unknown_column(table, name, span, report, "primary_key", base=0)
     for unique in table.uniques:
         if unique.inline:
             continue
-        for name, span in zip(unique.columns, unique.column_spans):
+        for name, span in zip(unique.columns, unique.column_spans, strict=False):
             if name not in columns:
                 unknown_column(table, name, span, report, "a unique constraint", base=0)
     for index in table.indexes:
@@ -90,7 +97,7 @@ def _check_table_columns(table: Table, report: Reporter) -> None:
     for fk in table.foreign_keys:
         if fk.inline:
             continue
-        for name, span in zip(fk.columns, fk.column_spans):
+        for name, span in zip(fk.columns, fk.column_spans, strict=False):
             if name not in columns:
                 unknown_column(table, name, span, report, "a foreign key", base=0)
     for name, span in table.denormalized_unknown:
@@ -128,7 +135,7 @@ def _check_foreign_key(schema: Schema, table: Table, fk: ForeignKey, report: Rep
     else:
         target_columns = fk.target_columns
         missing = False
-        for name, span in zip(target_columns, fk.target_column_spans):
+        for name, span in zip(target_columns, fk.target_column_spans, strict=False):
             if name not in target.columns:
                 unknown_column(target, name, span, report, "this reference", base=table.base,
                                owner=(table.name, column))
@@ -139,13 +146,13 @@ def _check_foreign_key(schema: Schema, table: Table, fk: ForeignKey, report: Rep
             report("reference/target-not-unique",
                    f"{target.name}({', '.join(target_columns)}) is neither the primary key nor unique: "
                    "the database will refuse this foreign key", fk.span, table.name, column, base=table.base)
-    for local, remote in zip(fk.columns, target_columns):
+    for local, remote in zip(fk.columns, target_columns, strict=False):
         local_col = table.columns.get(local)
         remote_col = target.columns.get(remote)
         if local_col is None or remote_col is None or local_col.type is None or remote_col.type is None:
             continue
         if not _same_type(local_col.type, remote_col.type):
-            fixes = ()
+            fixes: tuple[Fix, ...] = ()
             if local_col.type_span[1] > local_col.type_span[0]:
                 fixes = replace_fix(local_col.type_span, str(remote_col.type))
             report("reference/type-mismatch",
@@ -178,7 +185,7 @@ def _check_enum_default(schema: Schema, table: Table, column: Column, report: Re
         return
     suggestion = did_you_mean(value, values)
     message = f"default '{value}' is not a value of {ctype}: " + ", ".join(values)
-    fixes = ()
+    fixes: tuple[Fix, ...] = ()
     if suggestion:
         message += f"; did you mean '{suggestion}'?"
         start, end = column.default_span

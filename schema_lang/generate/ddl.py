@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass
+from typing import cast
 
 import sqlglot
 from sqlglot import exp
-from dataclasses import dataclass
 
 from ..dialects import Dialect
-from ..model import Column, ForeignKey, Index, Schema, Table
+from ..model import Column, ForeignKey, Index, Partitioning, Schema, Table
 from ..types import ColumnType
 
 _PLAIN_IDENTIFIER = re.compile(r"[a-z_][a-z0-9_$]*")
@@ -63,10 +65,10 @@ def column_type_sql(ctype: ColumnType, dialect: Dialect, schema: Schema) -> str:
     mapping = dialect.types[ctype.base]
     if ctype.base == "array":
         if dialect.arrays:
-            return column_type_sql(ctype.element, dialect, schema) + "[]"
+            return column_type_sql(cast(ColumnType, ctype.element), dialect, schema) + "[]"  # set for arrays
         return mapping.sql
     if ctype.base == "enum":
-        values = ctype.enum_values or tuple(schema.enums[ctype.enum_name].values)
+        values = ctype.enum_values or tuple(schema.enums[cast(str, ctype.enum_name)].values)
         if dialect.native_enums:
             # a named enum is a type; an inline one is text with a CHECK (see generate)
             return quote(dialect, ctype.enum_name) if ctype.enum_name else "TEXT"
@@ -75,7 +77,9 @@ def column_type_sql(ctype: ColumnType, dialect: Dialect, schema: Schema) -> str:
     if ctype.base == "uuid" and schema.uuid_storage == "binary16" and mapping.note:
         return "BINARY(16)"
     if ctype.base == "decimal":
-        return mapping.sql.format(p=p[0] if p else 18, s=p[1] if len(p) > 1 else 0) if "{" in mapping.sql else mapping.sql
+        if "{" not in mapping.sql:
+            return mapping.sql
+        return mapping.sql.format(p=p[0] if p else 18, s=p[1] if len(p) > 1 else 0)
     if ctype.base in ("char", "varchar"):
         default_length = 1 if ctype.base == "char" else 255
         return mapping.sql.format(n=p[0] if p else default_length) if "{" in mapping.sql else mapping.sql
@@ -117,7 +121,8 @@ def _partitions(table: Table, dialect: Dialect) -> list[tuple[str, str]]:
     """Partitions that let the table take rows at once: a default partition for range and
     list partitioning (add ranges as data arrives), four for hash partitioning."""
     q = lambda n: quote(dialect, n)  # noqa: E731
-    if table.partition_by.method == "hash":
+    partitioning = cast(Partitioning, table.partition_by)  # the caller checked the table is partitioned
+    if partitioning.method == "hash":
         names = [_short(f"{table.name}_p{i}", dialect) for i in range(HASH_PARTITIONS)]
         return [(name, f"CREATE TABLE {q(name)} PARTITION OF {q(table.name)} "
                        f"FOR VALUES WITH (MODULUS {HASH_PARTITIONS}, REMAINDER {i})") for i, name in enumerate(names)]
@@ -317,7 +322,7 @@ def _check_name(table: Table, columns: tuple[str, ...], taken: set[str], dialect
 
 
 def table_def(table: Table, schema: Schema, dialect: Dialect, notes: list[str], with_checks: bool = True,
-              deferred: set[int] = frozenset()) -> TableDef:
+              deferred: AbstractSet[int] = frozenset()) -> TableDef:
     q = lambda n: quote(dialect, n)  # noqa: E731
     rowid = _rowid_key(table, dialect)
     columns: dict[str, ColumnDef] = {}
@@ -335,7 +340,7 @@ def table_def(table: Table, schema: Schema, dialect: Dialect, notes: list[str], 
             default=default, identity=identity, comment=column.description, source=column,
             rowid_key=column.name == rowid)
         if column.type.base == "enum" and dialect.enum_check and not (column.type.enum_name and dialect.native_enums):
-            values = column.type.enum_values or tuple(schema.enums[column.type.enum_name].values)
+            values = column.type.enum_values or tuple(schema.enums[cast(str, column.type.enum_name)].values)
             checks.append((f"{q(column.name)} IN ({', '.join(_string(v) for v in values)})", (column.name,),
                            _short(f"ck_{table.name}_{column.name}_in", dialect)))
         if with_checks and column.check:
@@ -379,15 +384,15 @@ def table_def(table: Table, schema: Schema, dialect: Dialect, notes: list[str], 
                                           f"({', '.join(q(c) for c in unique.columns)})",
                                     tuple(unique.columns), unique=True))
     for index in table.indexes:
-        sql = _index_sql(table, index, dialect, schema, notes)
-        if sql:
+        index_sql = _index_sql(table, index, dialect, schema, notes)
+        if index_sql:
             leading = []
             for c in index.columns:
                 if c.expression:
                     break
                 leading.append(c.name)
             usable = not index.where and (index.using or "btree") in ("btree", "hash")
-            indexes.append(IndexDef(index_name(table, index, dialect), sql, tuple(leading) if usable else (),
+            indexes.append(IndexDef(index_name(table, index, dialect), index_sql, tuple(leading) if usable else (),
                                     unique=index.unique))
     clause, partitions = "", []
     if table.partition_by is not None:
@@ -440,7 +445,7 @@ def _ordered(schema: Schema) -> tuple[list[Table], set[int]]:
 
 
 def _fk_sql(fk: ForeignKey, schema: Schema, dialect: Dialect) -> str:
-    target = schema.table(fk.table)
+    target = cast(Table, schema.table(fk.table))  # the caller checked it exists
     columns = fk.target_columns or target.primary_key
     q = lambda n: quote(dialect, n)  # noqa: E731
     sql = (f"FOREIGN KEY ({', '.join(q(c) for c in fk.columns)}) REFERENCES {q(fk.table)} "

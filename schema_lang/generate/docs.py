@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
 
 from ..analysis.indexes import IndexLike, index_for, indexes_of
 from ..analysis.normalization import normalization_of
@@ -41,7 +42,7 @@ def table_bytes(table: Table) -> int | None:
     return table.rows * row + indexes
 
 
-def _size(n: int) -> str:
+def _size(n: float) -> str:
     for unit in ("B", "KB", "MB", "GB", "TB"):
         if n < 1024:
             return f"{n:.0f} {unit}"
@@ -129,7 +130,8 @@ def design_document(schema: Schema, today: dt.date | None = None, explain_result
         for k, v in rows:
             w(f"| {k} | {_md(str(v))} |")
         w("")
-    sized = [(t, table_bytes(t)) for t in schema.tables.values() if t.rows is not None]
+    # a table with `rows:` has a size
+    sized = [(t, cast(int, table_bytes(t))) for t in schema.tables.values() if t.rows is not None]
     if sized:
         total = sum(b for _, b in sized)
         w(f"Estimated size from `rows:`: {_size(total)} across {len(sized)} sized tables "
@@ -178,7 +180,7 @@ def design_document(schema: Schema, today: dt.date | None = None, explain_result
         if table.description:
             w(table.description + "\n")
         if table.rows is not None:
-            w(f"Expected rows: {table.rows:,} (about {_size(table_bytes(table))} with indexes).\n")
+            w(f"Expected rows: {table.rows:,} (about {_size(cast(int, table_bytes(table)))} with indexes).\n")
         w("| Column | Type | Null | Default | Constraints | Description | PII |\n|---|---|---|---|---|---|---|")
         for column in table.columns.values():
             mapped_type = (ddl_module.column_type_sql(column.type, dialect, schema)
@@ -215,8 +217,8 @@ def design_document(schema: Schema, today: dt.date | None = None, explain_result
             if c.denormalized]
     if kept:
         w("Intentional denormalization:\n")
-        for t, c, why in kept:
-            w(f"- {t}.{c}: {why}")
+        for table_name, column_name, reason in kept:
+            w(f"- {table_name}.{column_name}: {reason}")
         w("")
 
     if schema.queries:
@@ -227,10 +229,11 @@ def design_document(schema: Schema, today: dt.date | None = None, explain_result
             parsed = parse_query(schema, query)
             served = []
             for access in parsed.accesses:
-                eq, tail, ix = index_for(access, parsed.limit)
+                eq, tail, serving_index = index_for(access, parsed.limit)
                 if not eq and not tail:
                     continue
-                served.append(f"{access.table.name}: {ix.label() if ix else 'no index (add one)'}")
+                served.append(f"{access.table.name}: "
+                              f"{serving_index.label() if serving_index else 'no index (add one)'}")
             verdict = verdicts.get(name)
             planner = (f"{verdict.engine} uses {verdict.uses_index or 'a sequential scan'}" if verdict else
                        "not run (`schema-lang explain`)")
@@ -272,7 +275,7 @@ def design_document(schema: Schema, today: dt.date | None = None, explain_result
     for r in rels:
         referenced[r.parent] = referenced.get(r.parent, 0) + 1
     if referenced:
-        top = max(referenced, key=referenced.get)
+        top = max(referenced, key=lambda parent: referenced[parent])
         pk = ", ".join(schema.tables[top].primary_key) or "its key"
         w(f"- Sharding-key candidate: {top}.{pk}, referenced by {referenced[top]} foreign keys; rows of the "
           f"tables that reference {top} would live with it.")
@@ -315,9 +318,9 @@ def design_document(schema: Schema, today: dt.date | None = None, explain_result
     w("")
 
     w("## Backup and monitoring\n")
-    total = sum(b for _, b in sized) if sized else None
-    if total is not None:
-        w(f"- Size to back up: about {_size(total)} (from `rows:`).")
+    backup_total = sum(b for _, b in sized) if sized else None
+    if backup_total is not None:
+        w(f"- Size to back up: about {_size(backup_total)} (from `rows:`).")
     if context.availability:
         w(f"- Availability target {context.availability}: continuous archiving (point-in-time recovery) and a "
           "standby replica; test a restore regularly.")
@@ -326,7 +329,7 @@ def design_document(schema: Schema, today: dt.date | None = None, explain_result
     for t, period in context.retention.items():
         w(f"- Keep {t} for {period}: backups and archives of it must live at least that long, and no longer.")
     if schema.queries:
-        hot = sorted((q for q in schema.queries.values() if q.frequency), key=lambda q: -q.frequency)[:3]
+        hot = sorted((q for q in schema.queries.values() if q.frequency), key=lambda q: -(q.frequency or 0))[:3]
         if hot:
             w("- Watch the latency of the most frequent queries: "
               + ", ".join(f"{q.name} ({q.frequency_text})" for q in hot) + ".")

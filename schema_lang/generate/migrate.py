@@ -3,10 +3,10 @@ findings that say what in them is destructive or risky.
 
 Both versions are turned into the catalog their DDL would create (generate/ddl.py) and
 the catalogs are compared, so a migrated database ends up like a freshly created one
-(on SQLite, constraint names inside CREATE TABLE aside: SQLite never reads them).  Renames come from `was:` marks: the old version is first renamed in
-memory (tables, columns, and the generated names of indexes and constraints that
-follow them), and that renamed catalog is compared with the new one.  The down script
-is the same comparison the other way round, with the renames reversed.
+(on SQLite, constraint names inside CREATE TABLE aside: SQLite never reads them).  Renames come
+from `was:` marks: the old version is first renamed in memory (tables, columns, and the generated
+names of indexes and constraints that follow them), and that renamed catalog is compared with the
+new one.  The down script is the same comparison the other way round, with the renames reversed.
 
 What each engine can do in place (rename a constraint, alter a column, run DDL in a
 transaction) is dialect data; SQLite changes that ALTER TABLE cannot make rebuild the
@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
+from typing import cast, overload
 
 import sqlglot
 from sqlglot import exp
@@ -26,8 +27,18 @@ from ..diagnostics import Diagnostic, Severity
 from ..dialects import Dialect, get_dialect
 from ..model import Schema, Span, Table
 from ..types import ColumnType
-from .ddl import (ColumnDef, ConstraintDef, IndexDef, TableDef, _string, add_constraint_sql, catalog,
-                  create_enum_sql, index_name, quote)
+from .ddl import (
+    ColumnDef,
+    ConstraintDef,
+    IndexDef,
+    TableDef,
+    _string,
+    add_constraint_sql,
+    catalog,
+    create_enum_sql,
+    index_name,
+    quote,
+)
 
 # findings that lose data: `migrate` refuses them without --allow-destructive
 DESTRUCTIVE = frozenset({"migration/drops-table", "migration/drops-column", "migration/narrows-type",
@@ -103,7 +114,7 @@ class Renames:
     tables: dict[str, str] = field(default_factory=dict)  # old name -> new name
     columns: dict[str, dict[str, str]] = field(default_factory=dict)  # new table -> {old column: new column}
 
-    def inverse(self) -> "Renames":
+    def inverse(self) -> Renames:
         back = {new: old for old, new in self.tables.items()}
         return Renames(back, {back.get(table, table): {n: o for o, n in cols.items()}
                               for table, cols in self.columns.items()})
@@ -135,6 +146,10 @@ def renames_between(old: Schema, new: Schema) -> Renames:
     return renames
 
 
+@overload
+def _rename_sql(text: str, columns: dict[str, str], dialect: Dialect) -> str: ...
+@overload
+def _rename_sql(text: str | None, columns: dict[str, str], dialect: Dialect) -> str | None: ...
 def _rename_sql(text: str | None, columns: dict[str, str], dialect: Dialect) -> str | None:
     """An SQL expression with renamed columns (a check, an index's WHERE)."""
     if not text or not columns or not any(re.search(rf"\b{re.escape(c)}\b", text) for c in columns):
@@ -264,7 +279,8 @@ def _narrows(old: ColumnType, new: ColumnType) -> str | None:
         if new.base == "decimal" and old.base in _DIGITS:
             p, s = _decimal(new)
             if p - s < _DIGITS[old.base]:
-                return f"{old} -> {new}: {old} values need up to {_DIGITS[old.base]} integer digits, {new} holds {p - s}"
+                return (f"{old} -> {new}: {old} values need up to {_DIGITS[old.base]} integer digits, "
+                        f"{new} holds {p - s}")
         return None
     return f"{old} -> {new}: {old} values may not convert"
 
@@ -301,9 +317,9 @@ _BACKFILL = {"smallint": "0", "int": "0", "bigint": "0", "decimal": "0", "real":
 
 def _backfill(column: ColumnDef, schema: Schema, dialect: Dialect) -> str:
     """The value rows that exist get for a new NOT NULL column without a default."""
-    ctype = column.source.type
+    ctype = cast(ColumnType, column.source.type)  # a ColumnDef's column has a type (ddl.table_def)
     if ctype.base == "enum":
-        values = ctype.enum_values or tuple(schema.enums[ctype.enum_name].values)
+        values = ctype.enum_values or tuple(schema.enums[cast(str, ctype.enum_name)].values)
         return _string(values[0])
     if ctype.base == "array" and not dialect.arrays:
         return "'[]'"
@@ -411,9 +427,9 @@ class _Plan:
             if name not in self.cat_new.enums:
                 self.emit("drop_types", f"DROP TYPE {q(name)}")
         for name, enum in self.new.enums.items():
-            before = self.mid.enums.get(name)
-            if before and not d.native_enums:
-                removed = [v for v in before.values if v not in enum.values]
+            old_enum = self.mid.enums.get(name)
+            if old_enum and not d.native_enums:
+                removed = [v for v in old_enum.values if v not in enum.values]
                 if removed:
                     self.find("migration/removes-enum-value",
                               f"enum {name} loses {', '.join(removed)}: columns of this type refuse rows "
@@ -435,13 +451,13 @@ class _Plan:
         for old_name, before in self.cat_old.tables.items():
             name = self.renames.tables.get(old_name, old_name)
             after = self.cat_mid.tables[name]
-            for a, b in zip(before.constraints, after.constraints):
-                self.original[(name, "constraint", b.name)] = a.name
-            for a, b in zip(before.indexes, after.indexes):
-                self.original[(name, "index", b.name)] = a.name
-            for (a, _), (b, _) in zip(before.partitions, after.partitions):
-                if a != b:
-                    self.emit("renames", f"ALTER TABLE {q(a)} RENAME TO {q(b)}")
+            for old_constraint, new_constraint in zip(before.constraints, after.constraints, strict=False):
+                self.original[(name, "constraint", new_constraint.name)] = old_constraint.name
+            for old_index, new_index in zip(before.indexes, after.indexes, strict=False):
+                self.original[(name, "index", new_index.name)] = old_index.name
+            for (old_partition, _), (new_partition, _) in zip(before.partitions, after.partitions, strict=False):
+                if old_partition != new_partition:
+                    self.emit("renames", f"ALTER TABLE {q(old_partition)} RENAME TO {q(new_partition)}")
 
     # -- one kept table ---------------------------------------------------------------------
     def _needs_rebuild(self, before: TableDef, after: TableDef) -> bool:
@@ -469,7 +485,7 @@ class _Plan:
         t = q(name)
         retyped = {c for c, col in after.columns.items()
                    if c in before.columns and (before.columns[c].type_sql != col.type_sql
-                                               or col.source.type.enum_name in self.recreated_enums)}
+                                               or cast(ColumnType, col.source.type).enum_name in self.recreated_enums)}
         if before.partition_clause != after.partition_clause:
             self.find("migration/unsupported-change",
                       f"{name}: partitioning changes from '{before.partition_clause.strip() or 'none'}' to "
@@ -552,7 +568,7 @@ class _Plan:
                 needs_index = d.indexes_foreign_keys and any(
                     i.columns[:len(old.columns)] == old.columns for i in before.indexes if i.name in dropped_indexes)
                 keep = not (touched or needs_index)
-            if keep:
+            if keep and new is not None:  # (keep implies new)
                 if old.kind not in d.named_constraints or original == new.name:
                     continue
                 template = d.rename_constraint.get(old.kind)
@@ -577,10 +593,10 @@ class _Plan:
                 self._add_constraint(name, new)
         old_indexes = {i.name: i for i in before.indexes}
         for index in after.indexes:
-            old = old_indexes.pop(index.name, None)
-            if old is not None:
-                original = self.original.get((name, "index", old.name), old.name)
-                if _same_sql(old.sql, index.sql, d):
+            old_index = old_indexes.pop(index.name, None)
+            if old_index is not None:
+                original = self.original.get((name, "index", old_index.name), old_index.name)
+                if _same_sql(old_index.sql, index.sql, d):
                     if original == index.name:
                         continue
                     if d.rename_index:
@@ -589,15 +605,16 @@ class _Plan:
                         continue
                 self._drop_index(old_table, original, bool(before.partition_clause))
             self._create_index(name, index)
-        for old in old_indexes.values():
-            self._drop_index(old_table, self.original.get((name, "index", old.name), old.name),
+        for old_index in old_indexes.values():
+            self._drop_index(old_table, self.original.get((name, "index", old_index.name), old_index.name),
                              bool(before.partition_clause))
 
     def _target_retyped(self, fk: ConstraintDef) -> bool:
         if fk.target not in self.cat_mid.tables or fk.target not in self.cat_new.tables:
             return False
         before, after = self.cat_mid.tables[fk.target], self.cat_new.tables[fk.target]
-        return any(c in before.columns and c in after.columns and before.columns[c].type_sql != after.columns[c].type_sql
+        return any(c in before.columns and c in after.columns
+                   and before.columns[c].type_sql != after.columns[c].type_sql
                    for c in fk.target_columns)
 
     @staticmethod
@@ -725,8 +742,10 @@ class _Plan:
         if retyped:
             if old.default is not None:
                 emit(f"{prefix} DROP DEFAULT")
-            if _needs_using(old.source.type, new.source.type) or old.type_sql == new.type_sql:
-                through_text = "enum" in (old.source.type.base, new.source.type.base)
+            # a ColumnDef's column has a type (ddl.table_def)
+            old_type, new_type = cast(ColumnType, old.source.type), cast(ColumnType, new.source.type)
+            if _needs_using(old_type, new_type) or old.type_sql == new.type_sql:
+                through_text = "enum" in (old_type.base, new_type.base)
                 using = f"{q(new.name)}{'::text' if through_text else ''}::{new.type_sql}"
                 emit(f"{prefix} TYPE {new.type_sql} USING {using}")
             else:
@@ -830,11 +849,11 @@ class _Plan:
             if name in mid:
                 continue
             shape = sorted(c.type_sql for c in after.columns.values())
-            same = [g for g in gone_tables if sorted(c.type_sql for c in g.columns.values()) == shape]
-            if same:
+            same_tables = [g for g in gone_tables if sorted(c.type_sql for c in g.columns.values()) == shape]
+            if same_tables:
                 self.find("migration/possible-rename",
-                          f"table {same[0].name} goes and {name} comes with the same column types: if this is a "
-                          f"rename, write `was: {same[0].name}` on {name} so the rows are kept",
+                          f"table {same_tables[0].name} goes and {name} comes with the same column types: if this is "
+                          f"a rename, write `was: {same_tables[0].name}` on {name} so the rows are kept",
                           name, span=self.span_of(name))
 
     def _script(self, rebuilt: set[str]) -> Script:
@@ -912,7 +931,7 @@ def _place(findings: list[Finding], document) -> None:
 
 
 # the analysed old side, by (text, dialect): the editor asks again on every keystroke
-_OLD_DOCUMENTS: dict[tuple[str, str | None], object] = {}
+_OLD_DOCUMENTS: dict[tuple[str, str | None, str | None], object] = {}
 _OLD_DOCUMENTS_KEPT = 8
 
 
@@ -943,7 +962,8 @@ def migration_diagnostics(old_text: str, new_document, dialect: str | None = Non
     _place(planned.findings, new_document)
     from ..rules import RULES
 
-    return [Diagnostic(f.rule, RULES[f.rule].severity, f.message, f.span[0], f.span[1], f.table, f.column)
+    # _place gave every finding a span
+    return [Diagnostic(f.rule, RULES[f.rule].severity, f.message, *cast(Span, f.span), f.table, f.column)
             for f in planned.findings]
 
 

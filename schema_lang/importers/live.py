@@ -18,6 +18,7 @@ contains the password.
 """
 from __future__ import annotations
 
+import contextlib
 import re
 import sqlite3
 from collections import defaultdict
@@ -234,10 +235,8 @@ def postgres_script(connection: pgwire.Connection, namespace: str) -> tuple[str,
         connection.query(f"SET LOCAL search_path = pg_catalog, {qns}")
         return _PostgresScript(_Catalog(connection, ns_oid, version), qns).build()
     finally:
-        try:
+        with contextlib.suppress(pgwire.PgError):  # the error that brought us here says more
             connection.query("ROLLBACK")
-        except pgwire.PgError:
-            pass  # the error that brought us here says more
 
 
 class _PostgresScript:

@@ -26,6 +26,7 @@ SQLSTATE).  No message ever contains the password.
 from __future__ import annotations
 
 import base64
+import contextlib
 import getpass
 import hashlib
 import hmac
@@ -39,6 +40,7 @@ import threading
 import time
 import unicodedata
 from dataclasses import dataclass, field
+from typing import cast
 from urllib.parse import unquote
 
 PROTOCOL_VERSION = 3 << 16  # 3.0
@@ -204,17 +206,17 @@ def parse_url(url: str, environ: dict[str, str] | None = None) -> ConnectParams:
         userinfo, _, authority = authority.rpartition("@")
     values: dict[str, str] = {}
     if userinfo is not None:
-        user, has_password, password = userinfo.partition(":")
-        if user:
-            values["user"] = unquote(user)
+        url_user, has_password, url_password = userinfo.partition(":")
+        if url_user:
+            values["user"] = unquote(url_user)
         if has_password:
-            values["password"] = unquote(password)
+            values["password"] = unquote(url_password)
     if authority:
-        hosts, ports = _split_hosts(authority)
-        if any(hosts):
-            values["host"] = ",".join(hosts)
-        if any(ports):
-            values["port"] = ",".join(ports)
+        url_hosts, url_ports = _split_hosts(authority)
+        if any(url_hosts):
+            values["host"] = ",".join(url_hosts)
+        if any(url_ports):
+            values["port"] = ",".join(url_ports)
     if slash and path:
         values["dbname"] = unquote(path)
     if query:
@@ -371,10 +373,10 @@ def saslprep(text: str) -> str:
                   stringprep.in_table_c9, stringprep.in_table_a1)
     if any(check(ch) for ch in normalized for check in prohibited):
         return text
-    if any(stringprep.in_table_d1(ch) for ch in normalized):
-        if any(stringprep.in_table_d2(ch) for ch in normalized) or not (
-                stringprep.in_table_d1(normalized[0]) and stringprep.in_table_d1(normalized[-1])):
-            return text
+    if any(stringprep.in_table_d1(ch) for ch in normalized) and (
+            any(stringprep.in_table_d2(ch) for ch in normalized) or not (
+                stringprep.in_table_d1(normalized[0]) and stringprep.in_table_d1(normalized[-1]))):
+        return text
     return normalized
 
 
@@ -421,7 +423,7 @@ class ScramSHA256:
         without_proof = f"c={_b64(self.GS2_HEADER.encode())},r={nonce}"
         auth_message = f"{self.client_first_bare},{server_first},{without_proof}".encode()
         signature = hmac.new(stored_key, auth_message, hashlib.sha256).digest()
-        proof = bytes(a ^ b for a, b in zip(client_key, signature))
+        proof = bytes(a ^ b for a, b in zip(client_key, signature, strict=False))
         server_key = hmac.new(salted, b"Server Key", hashlib.sha256).digest()
         self.server_signature = hmac.new(server_key, auth_message, hashlib.sha256).digest()
         return f"{without_proof},p={_b64(proof)}"
@@ -441,7 +443,7 @@ class ScramSHA256:
 
 
 def _scram_attributes(text: str) -> dict[str, str]:
-    out = {}
+    out: dict[str, str] = {}
     for part in text.split(","):
         if len(part) >= 2 and part[1] == "=":
             out.setdefault(part[0], part[2:])
@@ -471,7 +473,7 @@ class _Transport:
             return self.timeout
         left = self.deadline - time.monotonic()
         if left <= 0:
-            raise socket.timeout("timed out")
+            raise TimeoutError("timed out")
         return left
 
     def send(self, data: bytes) -> None:
@@ -514,8 +516,9 @@ def _resolve(target: Target, deadline: float) -> list[tuple]:
     if thread.is_alive():
         raise PgConnectError("could not resolve the host name: timed out", target.describe())
     if "error" in box:
-        raise PgConnectError(f"could not resolve the host name: {_os_reason(box['error'])}", target.describe())
-    return box["result"]  # type: ignore[return-value]
+        error = cast(OSError, box["error"])
+        raise PgConnectError(f"could not resolve the host name: {_os_reason(error)}", target.describe())
+    return cast("list[tuple]", box["result"])
 
 
 def _os_reason(exc: BaseException) -> str:
@@ -544,7 +547,7 @@ def _open_socket(target: Target, deadline: float) -> socket.socket:
         try:
             left = deadline - time.monotonic()
             if left <= 0:
-                raise socket.timeout("timed out")
+                raise TimeoutError("timed out")
             sock.settimeout(left)
             sock.connect(address)
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
@@ -668,10 +671,8 @@ class Connection:
 
     def _abort(self) -> None:
         self.closed = True
-        try:
+        with contextlib.suppress(OSError):
             self._transport.sock.close()
-        except OSError:
-            pass
 
     def close(self) -> None:
         """Sends Terminate and closes the socket; never raises."""
@@ -684,10 +685,8 @@ class Connection:
             self._transport.send(message(b"X"))
         except OSError:
             pass
-        try:
+        with contextlib.suppress(OSError):
             self._transport.sock.close()
-        except OSError:
-            pass
 
     def __enter__(self) -> Connection:
         return self
@@ -801,10 +800,8 @@ def _attempt(params: ConnectParams, target: Target, tls: bool, required: bool, r
 
 
 def _close_quietly(sock: socket.socket) -> None:
-    try:
+    with contextlib.suppress(OSError):
         sock.close()
-    except OSError:
-        pass
 
 
 def _startup(transport: _Transport, params: ConnectParams, target: Target) -> dict[str, str]:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from typing import NoReturn, cast
 
 from .model import Column, ForeignKey, ImportResult, ImportSourceError, Index, Reference, Table, render
 
@@ -120,6 +121,7 @@ def _tokens(source: _Source) -> list[_Tok]:
 
 def _string(source: _Source, start: int) -> tuple[str, int]:
     """A double-quoted string starting at `start`: its value and the offset after it."""
+    chars: list[str]
     text, i, n, chars = source.text, start + 1, len(source.text), []
     while i < n:
         char = text[i]
@@ -249,7 +251,7 @@ class _Parser:
         while self.peek().kind in ("nl", "doc"):
             self.i += 1
 
-    def fail(self, message: str, tok: _Tok):
+    def fail(self, message: str, tok: _Tok) -> NoReturn:
         raise self.source.error(message, tok.start)
 
     def expect(self, kind: str, what: str) -> _Tok:
@@ -539,7 +541,7 @@ class _Importer:
                 self.note(f"provider {self.provider} overridden: imported as Prisma Migrate would create the "
                           f"schema for {target} (native types read as written for {self.provider})")
             return
-        self.dialect = _PROVIDERS[self.provider]
+        self.dialect = _PROVIDERS[cast(str, self.provider)]  # read above: the datasource has a known provider
         self.flavour = "cockroachdb" if self.provider == "cockroachdb" else self.dialect
         if self.provider == "cockroachdb":
             self.note("provider cockroachdb imported as postgresql: column types follow Prisma's PostgreSQL "
@@ -1030,7 +1032,7 @@ class _Importer:
                 for arg in attr.args:
                     if arg.name not in (None, "name", "fields", "references", "onDelete", "onUpdate", "map"):
                         raise self.error(f"@relation: unknown argument {arg.name}", arg.start)
-            if fields is not None:
+            if fields is not None and attr is not None:  # (fields come from attr)
                 self.foreign_key(model, item, attr, where)
                 continue
             if attr is not None and attr.arg("references") is not None:

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Sequence
 from contextlib import contextmanager
+from typing import cast
 
 import sqlglot
 from sqlglot import exp
@@ -296,6 +298,12 @@ def _unquote(name: str) -> str:
     return name
 
 
+def _db_name(node: exp.Expression) -> str:
+    """The schema (sqlglot's `db`) a name is qualified with; "" when it is not."""
+    db = node.args.get("db")
+    return db.name if db else ""
+
+
 def _split_qualified(name: str) -> tuple[str, str]:
     parts = re.findall(_IDENT, name)
     if len(parts) == 2:
@@ -417,12 +425,12 @@ class _Importer:
     def table(self, node: exp.Expression | None) -> Table | None:
         if node is None:
             return None
-        schema = node.args.get("db").name if isinstance(node, exp.Table) and node.args.get("db") else ""
+        schema = _db_name(node) if isinstance(node, exp.Table) else ""
         return self.table_named(schema, node.name)
 
     def target_name(self, node: exp.Expression) -> str:
         """The file's name for a referenced table (it may be created later in the dump)."""
-        schema = node.args.get("db").name if isinstance(node, exp.Table) and node.args.get("db") else ""
+        schema = _db_name(node) if isinstance(node, exp.Table) else ""
         if (schema, node.name) in self.qualified:
             return self.qualified[(schema, node.name)]
         return node.name
@@ -472,7 +480,7 @@ class _Importer:
         defaults = [n for n in tree.walk(bfs=False) if isinstance(n, exp.DefaultColumnConstraint)]
         for nodes, texts in ((checks, self.source.check_texts()), (defaults, self.source.default_texts())):
             if len(nodes) == len(texts):
-                for node, text in zip(nodes, texts):
+                for node, text in zip(nodes, texts, strict=False):
                     if _same_expression(text, node.this, self.read):
                         self.texts[id(node.this)] = text
 
@@ -483,7 +491,7 @@ class _Importer:
         props = list(properties.expressions) if properties is not None else []
         partition_of = next((p for p in props if isinstance(p, exp.PartitionedOfProperty)), None)
         target = schema.this if isinstance(schema, exp.Schema) else schema
-        qualifier = target.args.get("db").name if isinstance(target, exp.Table) and target.args.get("db") else ""
+        qualifier = _db_name(target) if isinstance(target, exp.Table) else ""
         if partition_of is not None:
             parent = self.table(partition_of.this)
             if parent is None:
@@ -769,11 +777,12 @@ class _Importer:
             return False
         params = index.args.get("params")
         nodes = (params.args.get("columns") or []) if params else []
+        texts: Sequence[str | None]
         texts, include_texts, where_text = self.source.index_parts() if self.source else ([], [], None)
         if len(texts) != len(nodes):
             texts = [None] * len(nodes)
-        columns = [self.index_item(c, t) for c, t in zip(nodes, texts)]
-        if not columns:
+        columns = [self.index_item(c, t) for c, t in zip(nodes, texts, strict=False)]
+        if params is None or not columns:  # (no params: no columns)
             return False
         where = params.args.get("where")
         using = params.args.get("using")
@@ -966,7 +975,7 @@ class _Importer:
         if kind == "fk":
             table.foreign_keys = [fk for fk in table.foreign_keys if fk is not payload]
         elif kind == "unique":
-            columns = payload
+            columns = cast("list[str]", payload)  # remembered as the unique's columns
             if len(columns) == 1 and columns[0] in table.columns:
                 table.columns[columns[0]].unique = False
             else:
@@ -1003,7 +1012,7 @@ class _Importer:
                 return True
         elif kind == "COLUMN" and isinstance(tree.this, exp.Column):
             node = tree.this
-            table = self.table_named(node.args.get("db").name if node.args.get("db") else "", node.table)
+            table = self.table_named(_db_name(node), node.table)
             col = table.columns.get(node.name) if table else None
             if col is not None:
                 col.description = text.name
@@ -1054,7 +1063,8 @@ class _Importer:
             element, _ = self.type_of(dtype.expressions[0], where)
             return element + "[]", False
         if t == T.USERDEFINED:
-            name = dtype.args.get("kind").name if dtype.args.get("kind") is not None else dtype.sql()
+            kind_node = dtype.args.get("kind")
+            name = kind_node.name if kind_node is not None else dtype.sql()
             if name in self.enums:
                 return name, False
         self.notes.append(f"{where}: type {dtype.sql(dialect=self.read)} has no schema-lang equivalent; "

@@ -71,15 +71,16 @@ def _key_of(relation: int, fds: list[FD]) -> int:
     return min(keys, key=lambda k: (bin(k).count("1"), k))
 
 
-def plan_relations(table: Table, data: TableNormalization, target: str,
-                   lhs: list[str] | None = None, dependents: list[str] | None = None) -> tuple[int, list[int], list[str]]:
+def plan_relations(table: Table, data: TableNormalization, target: str, lhs: list[str] | None = None,
+                   dependents: list[str] | None = None) -> tuple[int, list[int], list[str]]:
     """(the relation the table keeps, the other relations, lost dependencies)."""
     relation = data.relation
     universe = relation.all
     fds = _usable_fds(table, data)
     lost: list[str] = []
     order = ("1NF", "2NF", "3NF", "BCNF")
-    if lhs is None and target in ("3nf", "bcnf") and order.index(data.analysis.normal_form) >= order.index(target.upper()):
+    if (lhs is None and target in ("3nf", "bcnf")
+            and order.index(data.analysis.normal_form) >= order.index(target.upper())):
         return universe, [], []
     if lhs is not None:
         x = relation.mask(lhs)
@@ -181,7 +182,7 @@ def plan(document: Document, table_name: str, target: str = "3nf", lhs: list[str
     names = data.relation.names_of
     fds = _usable_fds(table, data)
     pieces: list[Piece] = []
-    holders: list[int] = []  # the relation that holds each piece's key
+    holders: list[int | None] = []  # the relation that holds each piece's key
     taken: set[str] = set()
     for r in others:
         # of the piece's keys, prefer one the table keeps (it becomes the foreign key), then one
@@ -204,7 +205,7 @@ def plan(document: Document, table_name: str, target: str = "3nf", lhs: list[str
             taken.add(piece.name)
         pieces.append(piece)
         holders.append(holder)
-    for piece, holder in zip(pieces, holders):
+    for piece, holder in zip(pieces, holders, strict=False):
         if holder is None:
             piece.referenced_by = None
         else:
@@ -261,7 +262,8 @@ def _yaml_string(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def _piece_text(table: Table, piece: Piece, step: int, indent: int, references: dict[str, tuple[str, list[str]]]) -> str:
+def _piece_text(table: Table, piece: Piece, step: int, indent: int,
+                references: dict[str, tuple[str, list[str]]]) -> str:
     """The YAML of a new table; `references` maps a column to (table, key) it should reference."""
     i1, i2, i3 = " " * indent, " " * (indent + step), " " * (indent + 2 * step)
     moved = [c for c in piece.columns if c not in piece.key]
@@ -301,7 +303,8 @@ def _piece_text(table: Table, piece: Piece, step: int, indent: int, references: 
 def _table_node(text: str, table_name: str) -> tuple[Mapping, Scalar]:
     """The table's mapping and key, in block style (else NormalizeError)."""
     tables, key, node = find_table(text, table_name)
-    if not isinstance(node, Mapping) or tables.flow:
+    # (a table's value comes with the `tables:` mapping and its key)
+    if not isinstance(node, Mapping) or tables is None or key is None or tables.flow:
         raise NormalizeError(f"table '{table_name}' must be written in block style to be rewritten")
     if node.flow:
         raise NormalizeError(f"table '{table_name}' is written in flow style; write it in block style first")
@@ -401,7 +404,8 @@ def normalize(text: str, table_name: str, target: str = "3nf", lhs: list[str] | 
     if new_fks:
         fk_node = node.get("foreign_keys")
         if isinstance(fk_node, Sequence) and fk_node.items and not fk_node.flow:
-            item_indent = column_of(text, sequence_item(text, fk_node, 0).start + _lead(text, sequence_item(text, fk_node, 0).start))
+            item_indent = column_of(text, sequence_item(text, fk_node, 0).start
+                                    + _lead(text, sequence_item(text, fk_node, 0).start))
             edits.append(TextEdit(block_end(text, fk_node), block_end(text, fk_node),
                                   "".join(f"{' ' * item_indent}- {fk}\n" for fk in new_fks)))
         else:
@@ -413,7 +417,8 @@ def normalize(text: str, table_name: str, target: str = "3nf", lhs: list[str] | 
     relation = data.relation
     kept_mask = relation.mask(kept)
     declared = [set(table.primary_key)] + [set(u.columns) for u in table.uniques]
-    new_keys = [relation.names_of(k) for k in candidate_keys(kept_mask, project(_usable_fds(table, data), kept_mask)).keys
+    new_keys = [relation.names_of(k)
+                for k in candidate_keys(kept_mask, project(_usable_fds(table, data), kept_mask)).keys
                 if set(relation.names_of(k)) not in declared and set(relation.names_of(k)) <= kept_set]
     if table.primary_key and not set(table.primary_key) <= kept_set:
         new_keys = [k for k in new_keys if k != _rewritten_pk(text, edits, node)]
@@ -493,7 +498,8 @@ def _add_reference(text: str, table: Table, columns_node: Mapping, piece: Piece,
 
 
 def _title(table: str, moved: list[str], pieces: list[Piece], target: str, lhs) -> str:
-    if lhs is not None and len(pieces) == 1 and pieces[0].dropped_copies and set(pieces[0].dropped_copies) >= set(moved):
+    if (lhs is not None and len(pieces) == 1 and pieces[0].dropped_copies
+            and set(pieces[0].dropped_copies) >= set(moved)):
         piece = pieces[0]
         copies = ", ".join(f"{c} (a copy of {piece.name}.{t})" for c, t in piece.dropped_copies.items())
         return f"Remove {copies}: read it through {', '.join(piece.key)}"

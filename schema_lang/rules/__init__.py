@@ -8,7 +8,7 @@ to suppress it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from ..diagnostics import Severity
@@ -32,7 +32,7 @@ class Rule:
         return _read_doc(self.id)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _read_doc(rule_id: str) -> str:
     rule = RULES[rule_id]
     try:
@@ -41,7 +41,7 @@ def _read_doc(rule_id: str) -> str:
         return f"# {rule.id}\n\n{rule.title}\n"
 
 
-E, W, I, H = Severity.ERROR, Severity.WARNING, Severity.INFO, Severity.HINT
+E, W, INFO, H = Severity.ERROR, Severity.WARNING, Severity.INFO, Severity.HINT
 
 _ALL = [
     Rule("syntax/yaml", E, "The file is not valid YAML, or uses YAML features that are refused"),
@@ -75,7 +75,7 @@ _ALL = [
     Rule("migration/adds-not-null-without-default", W,
          "A migration adds a NOT NULL column without a default: existing rows need a value"),
     Rule("migration/locks-table", W, "A PostgreSQL migration step that holds a long lock on a table"),
-    Rule("migration/possible-rename", I, "A column or table disappears while a similar one appears: a rename?"),
+    Rule("migration/possible-rename", INFO, "A column or table disappears while a similar one appears: a rename?"),
     Rule("migration/unsupported-change", E, "A change the migration cannot make in place"),
     Rule("internal/error", E, "schema-lang failed while analysing the file"),
 ]

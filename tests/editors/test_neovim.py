@@ -116,7 +116,7 @@ def test_open_file_shows_unknown_table_with_exact_ranges(nvim_run: dict) -> None
 
     lsp = nvim_run["open"]["lsp"]
     assert [d["code"] for d in lsp] == ["reference/unknown-table"] * 2, lsp
-    for d, (line, prefix) in zip(lsp, typos):
+    for d, (line, prefix) in zip(lsp, typos, strict=False):
         start = _columns(prefix, encoding)
         assert d["range"] == {"start": {"line": line, "character": start},
                               "end": {"line": line, "character": start + len("usrs")}}, d
@@ -135,7 +135,7 @@ def test_completion_after_references_lists_the_tables(nvim_run: dict) -> None:
     encoding = nvim_run["offset_encoding"]
     completions = nvim_run["completions"]
     assert [c["line"] for c in completions] == [line for line, _ in _typo_lines()]
-    for completion, (line, prefix) in zip(completions, _typo_lines()):
+    for completion, (line, prefix) in zip(completions, _typo_lines(), strict=False):
         # the cursor sat right after `references `; Neovim sent the position in its encoding
         assert prefix.rstrip().endswith(("references", "references:"))
         assert completion["byte_col"] == _columns(prefix, "utf-8")

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from pathlib import Path
 
 import pytest
 
@@ -47,7 +48,8 @@ def mariadb_socket():
             except pymysql.err.OperationalError:
                 time.sleep(0.1)
         else:
-            pytest.fail("MariaDB did not start: " + open(f"{directory}/error.log").read()[-2000:])
+            log = Path(directory, "error.log").read_text(encoding="utf-8", errors="replace")
+            pytest.fail("MariaDB did not start: " + log[-2000:])
         yield socket
     finally:
         process.terminate()

@@ -19,13 +19,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from catalogs import MariaDB, PostgresDB, SqliteDB, comparable_after_import
 
 from schema_lang.dialects import get_dialect
 from schema_lang.document import analyze
 from schema_lang.generate.ddl import generate
 from schema_lang.importers import import_sql
-
-from catalogs import MariaDB, PostgresDB, SqliteDB, comparable_after_import
 
 POSTGRES_SOURCE = """
 CREATE TYPE order_status AS ENUM ('pending', 'paid', 'shipped', 'cancelled');

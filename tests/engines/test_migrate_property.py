@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 
 import pytest
+from catalogs import PostgresDB, SqliteDB
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -12,8 +13,6 @@ from schema_lang.dialects import get_dialect
 from schema_lang.document import analyze
 from schema_lang.generate.ddl import generate
 from schema_lang.generate.migrate import plan
-
-from catalogs import PostgresDB, SqliteDB
 
 # types that convert into each other with a cast on PostgreSQL (the tables are empty)
 FAMILIES = [["smallint", "int", "bigint", "decimal(10,2)", "decimal(12,4)"],
@@ -90,9 +89,7 @@ def edits(draw, v1: dict):
     for t in v2.values():
         for c in t["columns"].values():
             c["was"] = None
-    counter = 0
-    for _ in range(draw(st.integers(1, 4))):
-        counter += 1
+    for counter in range(1, draw(st.integers(1, 4)) + 1):
         name = draw(st.sampled_from(sorted(v2)))
         table = v2[name]
         cols = table["columns"]

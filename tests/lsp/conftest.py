@@ -5,6 +5,7 @@ import asyncio
 import sys
 from pathlib import Path
 
+import pytest
 import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
@@ -27,25 +28,58 @@ async def _start(client: LanguageClient, profile: str, options: dict | None, wor
     ))
 
 
-async def _session(request, lsp_client: LanguageClient, tmp_path, options: dict, force_push: bool):
+async def _session(request, lsp_client: LanguageClient, workspace: Path, options: dict, force_push: bool):
     lsp_client.profile = request.param
-    lsp_client.workspace = tmp_path
+    lsp_client.workspace = workspace
     lsp_client.force_push = force_push
-    await _start(lsp_client, request.param, options, tmp_path)
+    await _start(lsp_client, request.param, options, workspace)
 
 
-@pytest_lsp.fixture(config=_config(), params=PROFILES)
-async def client(request, lsp_client: LanguageClient, tmp_path):
+# One server per module and profile serves every test that changes no server setting: starting a
+# server is most of an LSP test's time. `_isolated_test` below gives each test the state a fresh
+# server would have for it: its own folder, no documents left open by earlier tests, and empty
+# records of messages, shown documents and progress. A test that changes a setting the server
+# keeps (workspace/didChangeConfiguration) takes `fresh_client`, a server of its own.
+
+def _track_open_documents(lsp_client: LanguageClient) -> None:
+    lsp_client.open_uris = set()
+    did_open, did_close = lsp_client.text_document_did_open, lsp_client.text_document_did_close
+
+    def opened(params: types.DidOpenTextDocumentParams) -> None:
+        lsp_client.open_uris.add(params.text_document.uri)
+        did_open(params)
+
+    def closed(params: types.DidCloseTextDocumentParams) -> None:
+        lsp_client.open_uris.discard(params.text_document.uri)
+        did_close(params)
+
+    lsp_client.text_document_did_open = opened
+    lsp_client.text_document_did_close = closed
+
+
+@pytest_lsp.fixture(config=_config(), params=PROFILES, scope="module")
+async def client(request, lsp_client: LanguageClient, tmp_path_factory):
     """Diagnostics as each editor gets them by default: pushed to VS Code, pulled by Neovim."""
-    await _session(request, lsp_client, tmp_path, {"debounceMs": 20}, force_push=False)
+    await _session(request, lsp_client, tmp_path_factory.mktemp("ws"), {"debounceMs": 20}, force_push=False)
+    _track_open_documents(lsp_client)
+    yield
+    await lsp_client.shutdown_session()
+
+
+@pytest_lsp.fixture(config=_config(), params=PROFILES, scope="module")
+async def push_client(request, lsp_client: LanguageClient, tmp_path_factory):
+    """A client told to receive pushed diagnostics, whatever its capabilities."""
+    await _session(request, lsp_client, tmp_path_factory.mktemp("ws"),
+                   {"debounceMs": 20, "diagnosticsMode": "push"}, force_push=True)
+    _track_open_documents(lsp_client)
     yield
     await lsp_client.shutdown_session()
 
 
 @pytest_lsp.fixture(config=_config(), params=PROFILES)
-async def push_client(request, lsp_client: LanguageClient, tmp_path):
-    """A client told to receive pushed diagnostics, whatever its capabilities."""
-    await _session(request, lsp_client, tmp_path, {"debounceMs": 20, "diagnosticsMode": "push"}, force_push=True)
+async def fresh_client(request, lsp_client: LanguageClient, tmp_path):
+    """`client`, but a server of its own, for a test that changes the server's settings."""
+    await _session(request, lsp_client, tmp_path, {"debounceMs": 20}, force_push=False)
     yield
     await lsp_client.shutdown_session()
 
@@ -56,6 +90,25 @@ async def save_client(request, lsp_client: LanguageClient, tmp_path):
                    {"validateOn": "save", "diagnosticsMode": "push", "debounceMs": 0}, force_push=True)
     yield
     await lsp_client.shutdown_session()
+
+
+SHARED_CLIENTS = ("client", "push_client")
+
+
+@pytest.fixture(autouse=True)
+def _isolated_test(request, tmp_path):
+    shared = [request.getfixturevalue(name) for name in SHARED_CLIENTS if name in request.fixturenames]
+    for lsp_client in shared:
+        lsp_client.workspace = tmp_path
+        for record in (lsp_client.messages, lsp_client.log_messages, lsp_client.shown_documents):
+            record.clear()
+        lsp_client.progress_reports.clear()
+        lsp_client._last_log_index = 0
+    yield
+    for lsp_client in shared:
+        for uri in sorted(lsp_client.open_uris):
+            lsp_client.text_document_did_close(types.DidCloseTextDocumentParams(
+                text_document=types.TextDocumentIdentifier(uri=uri)))
 
 
 def uses_pull(client: LanguageClient) -> bool:

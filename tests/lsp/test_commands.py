@@ -6,10 +6,9 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from conftest import ROOT, diagnostics_after, open_document
 from lsprotocol import types
 from pytest_lsp import client_capabilities
-
-from conftest import ROOT, diagnostics_after, open_document
 
 SHOP = (ROOT / "examples" / "shop.schema.yaml").read_text()
 
@@ -71,3 +70,16 @@ async def test_unknown_dialect_is_an_error_response(client):
     await diagnostics_after(client, uri, lambda: open_document(client, path, SHOP))
     with pytest.raises(Exception, match="unknown dialect"):
         await execute(client, "schemaLang.generateDdl", uri, "oracle")
+
+
+async def test_an_unsaved_buffer_gets_a_message_not_an_error_response(client):
+    uri = "untitled:Untitled-1"
+    client.text_document_did_open(types.DidOpenTextDocumentParams(
+        text_document=types.TextDocumentItem(uri=uri, language_id="yaml", version=1, text=SHOP)))
+    for command, *arguments in (("schemaLang.generateDdl", "sqlite"), ("schemaLang.generateDesignDoc",),
+                                ("schemaLang.showErd",)):
+        result = await execute(client, command, uri, *arguments)
+        assert result["uri"] is None and "not a file on disk" in result["error"]
+    errors = [m.message for m in client.messages if m.type == types.MessageType.Error]
+    assert len(errors) == 3 and all(uri in m for m in errors)
+    assert sorted(p.name for p in client.workspace.iterdir()) == []

@@ -5,9 +5,8 @@ import asyncio
 import sys
 
 import pytest
-from lsprotocol import types
-
 from conftest import ROOT, change_document, diagnostics_after, next_publish, open_document, uses_pull
+from lsprotocol import types
 
 sys.path.insert(0, str(ROOT / "bench"))
 from gen_schema import schema_yaml  # noqa: E402
@@ -158,15 +157,14 @@ async def test_position_encoding_with_non_ascii_names(client):
     assert codes(diagnostics) == ["reference/unknown-table"]
     line = text.splitlines()[diagnostics[0].range.start.line]
     prefix = line[:line.index("nope")]
-    if uses_pull(client):  # the Neovim profile negotiates UTF-8
-        expected = len(prefix.encode("utf-8"))
-    else:  # VS Code speaks UTF-16
-        expected = len(prefix.encode("utf-16-le")) // 2
+    # the Neovim profile negotiates UTF-8; VS Code speaks UTF-16
+    expected = len(prefix.encode("utf-8")) if uses_pull(client) else len(prefix.encode("utf-16-le")) // 2
     assert diagnostics[0].range.start.character == expected
     assert diagnostics[0].range.end.character == expected + 4
 
 
-async def test_settings_from_initialization_options_and_configuration(client):
+async def test_settings_from_initialization_options_and_configuration(fresh_client):
+    client = fresh_client  # changes a setting the server keeps
     # a rule turned off by the client's configuration disappears
     client.set_configuration({"rules": {"reference/unknown-table": "off"}}, section="schemaLang")
     client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=None))

@@ -5,10 +5,9 @@ import asyncio
 
 import pytest
 import pytest_lsp
+from conftest import _config, diagnostics_after, open_document
 from lsprotocol import types
 from pytest_lsp import LanguageClient, client_capabilities
-
-from conftest import _config, diagnostics_after, open_document
 
 TEXT = """schema: shop
 enums:

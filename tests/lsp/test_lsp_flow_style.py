@@ -2,16 +2,17 @@
 and Neovim (UTF-8): positions at the start, middle and end of names."""
 from __future__ import annotations
 
+from conftest import diagnostics_after, open_document
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
-from conftest import diagnostics_after, open_document
-
-TEXT = """schema: flow
-tables:
-  kunden: {description: "🙂 Kundschaft", columns: {id: bigint pk identity, größe: int}}
-  bestellungen: {description: "🛒", columns: {id: bigint pk identity, kunde_id: "bigint  NOT NULL references kunden"}, indexes: [kunde_id]}
-"""
+TEXT = (
+    "schema: flow\n"
+    "tables:\n"
+    '  kunden: {description: "🙂 Kundschaft", columns: {id: bigint pk identity, größe: int}}\n'
+    '  bestellungen: {description: "🛒", columns: {id: bigint pk identity,'
+    ' kunde_id: "bigint  NOT NULL references kunden"}, indexes: [kunde_id]}\n'
+)
 
 
 def position(client: LanguageClient, offset: int) -> types.Position:

@@ -105,7 +105,7 @@ async def test_range_formatting(client):
         types.DocumentRangeFormattingParams(text_document=types.TextDocumentIdentifier(uri=uri), range=rng,
                                             options=types.FormattingOptions(tab_size=2, insert_spaces=True))), 10)
     out = apply_lsp_edits(MESSY, edits, utf8(client))
-    changed = [i for i, (a, b) in enumerate(zip(MESSY.split("\n"), out.split("\n"))) if a != b]
+    changed = [i for i, (a, b) in enumerate(zip(MESSY.split("\n"), out.split("\n"), strict=False)) if a != b]
     assert changed == [line]
     assert out.split("\n")[line] == "      note_🛒: text not null"
 

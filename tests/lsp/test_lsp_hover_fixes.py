@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import asyncio
 
-from lsprotocol import types
-
 from conftest import apply_lsp_edits, diagnostics_after, open_document
+from lsprotocol import types
 
 from schema_lang.document import analyze
 
@@ -146,7 +145,8 @@ async def test_add_primary_key_and_ignore(client):
     assert titles == ["Add primary key (new column id bigint pk identity)",
                       "Ignore design/missing-primary-key on this line"]
     added = apply_lsp_edits(TEXT, actions[0].edit.changes[uri], utf8)
-    assert added == TEXT.replace("  journal:\n    columns:\n", "  journal:\n    columns:\n      id: bigint pk identity\n")
+    assert added == TEXT.replace("  journal:\n    columns:\n",
+                                 "  journal:\n    columns:\n      id: bigint pk identity\n")
     assert analyze(added).schema.tables["journal"].primary_key == ["id"]
     ignored = apply_lsp_edits(TEXT, actions[1].edit.changes[uri], utf8)
     assert "  journal:  # schema-lang: ignore[design/missing-primary-key]\n" in ignored

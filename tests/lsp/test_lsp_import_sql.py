@@ -12,11 +12,10 @@ from pathlib import Path
 import attrs
 import pytest
 import pytest_lsp
+from conftest import ROOT, SERVER, apply_lsp_edits
 from lsprotocol import types
 from pygls.uris import to_fs_path
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
-
-from conftest import ROOT, SERVER, apply_lsp_edits
 
 from schema_lang.importers import import_sql
 
@@ -91,6 +90,7 @@ def handle_apply_edit(client: LanguageClient) -> None:
     editor would (a CreateFile on an existing file without overwrite/ignoreIfExists fails the whole
     edit); every request is kept in `client.applied_edits`. `client.refuse_edits = True` answers
     applied=false instead."""
+    fresh = not hasattr(client, "applied_edits")  # a shared client keeps the handler of an earlier test
     client.applied_edits = []
     client.refuse_edits = False
     utf8 = client_capabilities(client.profile).general.position_encodings == (types.PositionEncodingKind.Utf8,)
@@ -119,7 +119,8 @@ def handle_apply_edit(client: LanguageClient) -> None:
             path.write_text(apply_lsp_edits(path.read_text(encoding="utf-8"), edits, utf8), encoding="utf-8")
         return types.ApplyWorkspaceEditResult(applied=True)
 
-    client.feature(types.WORKSPACE_APPLY_EDIT)(apply_edit)
+    if fresh:
+        client.feature(types.WORKSPACE_APPLY_EDIT)(apply_edit)
 
 
 @pytest.fixture
@@ -131,7 +132,8 @@ def editor(client):
 
 def by_edit(capabilities: types.ClientCapabilities) -> bool:
     edit = capabilities.workspace.workspace_edit
-    return bool(edit and edit.document_changes and types.ResourceOperationKind.Create in (edit.resource_operations or ()))
+    creates = types.ResourceOperationKind.Create in ((edit.resource_operations or ()) if edit else ())
+    return bool(edit and edit.document_changes and creates)
 
 
 def expects_edit(client: LanguageClient) -> bool:

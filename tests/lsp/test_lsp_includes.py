@@ -116,9 +116,6 @@ async def test_references_and_rename_cross_into_files_that_include(client):
     assert sorted((f.uri, f.range.start.line) for f in found) == [(common_uri, 4), (shop_uri, 6)]
     edit = await client.text_document_rename_async(types.RenameParams(
         text_document=types.TextDocumentIdentifier(uri=common_uri), position=on_users, new_name="people"))
-    if edit.document_changes:
-        changed = {c.text_document.uri: c.edits for c in edit.document_changes}
-    else:
-        changed = edit.changes
+    changed = {c.text_document.uri: c.edits for c in edit.document_changes} if edit.document_changes else edit.changes
     assert set(changed) == {common_uri, shop_uri}
     assert [(e.range.start.line, e.new_text) for e in changed[shop_uri]] == [(6, "people")]

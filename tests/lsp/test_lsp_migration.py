@@ -8,10 +8,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import change_document, diagnostics_after, open_document
 from lsprotocol import types
 from pytest_lsp import client_capabilities
-
-from conftest import change_document, diagnostics_after, open_document
 
 from schema_lang.vcs import git_environment
 
@@ -131,7 +130,8 @@ async def test_head_is_read_again_on_save(client):
     assert migration_codes(saved) == []
 
 
-async def test_setting_turns_the_findings_off(client):
+async def test_setting_turns_the_findings_off(fresh_client):
+    client = fresh_client  # changes a setting the server keeps
     path = committed_repo(client.workspace)
     uri = path.as_uri()
     assert migration_codes(await diagnostics_after(client, uri, lambda: open_document(client, path, EDITED)))
@@ -193,7 +193,8 @@ async def test_command_writes_numbered_up_and_down_scripts(client):
     assert path.read_text() == COMMITTED  # the command reads the buffer, it does not save it
 
 
-async def test_migrations_dir_setting(client):
+async def test_migrations_dir_setting(fresh_client):
+    client = fresh_client  # changes a setting the server keeps
     path = committed_repo(client.workspace)
     uri = path.as_uri()
     await diagnostics_after(client, uri, lambda: open_document(client, path, EDITED))

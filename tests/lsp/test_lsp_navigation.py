@@ -6,10 +6,9 @@ import asyncio
 
 import pytest
 import pytest_lsp
+from conftest import _config, apply_lsp_edits, open_document
 from lsprotocol import types
 from pytest_lsp import LanguageClient, client_capabilities
-
-from conftest import _config, apply_lsp_edits, open_document
 
 from schema_lang.document import analyze
 
@@ -240,7 +239,8 @@ async def test_flat_document_symbols_for_clients_without_hierarchy(flat_client):
     assert books.location.range == name_range(client, TEXT, "  bücher:", "bücher")
 
 
-async def test_rename_without_was_when_the_setting_says_so(client):
+async def test_rename_without_was_when_the_setting_says_so(fresh_client):
+    client = fresh_client  # changes a setting the server keeps
     client.set_configuration({"renameAddsWas": False}, section="schemaLang")
     client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings=None))
     await asyncio.sleep(0.3)

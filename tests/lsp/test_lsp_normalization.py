@@ -3,9 +3,8 @@ from __future__ import annotations
 
 import asyncio
 
-from lsprotocol import types
-
 from conftest import apply_lsp_edits, diagnostics_after, open_document
+from lsprotocol import types
 
 from schema_lang.document import analyze
 

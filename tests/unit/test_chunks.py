@@ -109,11 +109,15 @@ VARIANTS = {
     # schema errors in the first, a middle and the last table
     "first-table-unknown-type": _variant("id: bigint pk identity", "id: bigintt pk identity"),
     "first-table-unknown-key": _variant("    rows: 2M\n", "    rowz: 2M\n"),
-    "middle-table-unknown-column": _variant("      - (status, placed_at desc)", "      - (status, placd_at desc)"),
-    "middle-table-unknown-table": _variant("references products on delete restrict", "references prodcts on delete restrict"),
+    "middle-table-unknown-column": _variant("      - (status, placed_at desc)",
+                                            "      - (status, placd_at desc)"),
+    "middle-table-unknown-table": _variant("references products on delete restrict",
+                                           "references prodcts on delete restrict"),
     "last-table-enum-default": _variant("default 'authorized'", "default 'authorised'"),
-    "last-table-type-mismatch": _variant("      user_id: bigint not null references users on delete cascade\n      rating",
-                                         "      user_id: int not null references users on delete cascade\n      rating"),
+    "last-table-type-mismatch": _variant("      user_id: bigint not null references users on delete cascade\n"
+                                         "      rating",
+                                         "      user_id: int not null references users on delete cascade\n"
+                                         "      rating"),
     "reserved-and-too-long": _variant("  payments:\n", "  order:\n") .replace(
         "      provider_reference:", "      " + "p" * 70 + ":"),
     "missing-pk": _variant("      id: bigint pk identity\n      sku:", "      id: bigint identity\n      sku:"),
@@ -123,13 +127,38 @@ VARIANTS = {
     "rules-after-tables": SHOP + "rules:\n  design/missing-primary-key: error\n  design/reserved-wrd: off\n",
     # duplicates
     "duplicate-table": _variant("  payments:\n", "  orders:\n"),
-    "duplicate-table-identical-text": _variant("  payments:\n", "  categories:\n    description: Catalogue tree; a category may have a parent\n    rows: 2k\n    columns:\n      id: int pk identity\n      parent_id: int references categories on delete set null\n      slug: varchar(80) not null unique\n      name: varchar(100) not null\n    indexes:\n      - parent_id\n\n  categories:\n    description: Catalogue tree; a category may have a parent\n    rows: 2k\n    columns:\n      id: int pk identity\n      parent_id: int references categories on delete set null\n      slug: varchar(80) not null unique\n      name: varchar(100) not null\n    indexes:\n      - parent_id\n\n  payments:\n"),
+    "duplicate-table-identical-text": _variant("  payments:\n", (
+        "  categories:\n"
+        "    description: Catalogue tree; a category may have a parent\n"
+        "    rows: 2k\n"
+        "    columns:\n"
+        "      id: int pk identity\n"
+        "      parent_id: int references categories on delete set null\n"
+        "      slug: varchar(80) not null unique\n"
+        "      name: varchar(100) not null\n"
+        "    indexes:\n"
+        "      - parent_id\n"
+        "\n"
+        "  categories:\n"
+        "    description: Catalogue tree; a category may have a parent\n"
+        "    rows: 2k\n"
+        "    columns:\n"
+        "      id: int pk identity\n"
+        "      parent_id: int references categories on delete set null\n"
+        "      slug: varchar(80) not null unique\n"
+        "      name: varchar(100) not null\n"
+        "    indexes:\n"
+        "      - parent_id\n"
+        "\n"
+        "  payments:\n"
+    )),
     "duplicate-column": _variant("      phone: varchar(32) pii\n", "      phone: varchar(32) pii\n      name: text\n"),
     # YAML syntax errors: in the last table (nothing follows it) and around the tables
     "yaml-colon-in-last-table": _variant("      body: text\n", "      body: text: bad\n"),
     "yaml-error-in-skeleton": _variant("  consistency: acid\n", "  consistency: [acid\n"),
     # comments and blank lines between tables
-    "comments-between-tables": _variant("\n  addresses:", "\n# a comment at the margin\n    # an indented comment\n\n  addresses:"),
+    "comments-between-tables": _variant("\n  addresses:",
+                                        "\n# a comment at the margin\n    # an indented comment\n\n  addresses:"),
     "comment-after-tables-key": _variant("\ntables:\n", "\ntables:   # all of them\n"),
     "blank-lines": SHOP.replace("\n\n  ", "\n\n\n\n  "),
     "tables-key-with-empty-flow-value-before": SHOP.replace("tables:\n", "tables: {}\ntables:\n", 1),
@@ -299,7 +328,8 @@ def test_dialect_change_with_the_same_cache():
 # random edits
 
 try:
-    from hypothesis import HealthCheck, Phase, assume, given, settings, strategies as st
+    from hypothesis import HealthCheck, Phase, assume, given, settings
+    from hypothesis import strategies as st
     from hypothesis.configuration import set_hypothesis_home_dir
 except ImportError:  # pragma: no cover - hypothesis is a test dependency, but optional
     st = None

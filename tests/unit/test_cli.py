@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -162,11 +163,23 @@ def test_installed_entry_points_exist():
     assert project["scripts"]["schema-lang-server"] == "server.__main__:main"
 
 
-def test_ci_runs_the_readme_test_command():
+def _quick_start_commands() -> list[str]:
     readme = (ROOT / "README.md").read_text()
-    command = "pip install -e '.[test]' && python -m pytest"
-    assert command in readme
-    assert command in (ROOT / ".ci" / "run").read_text()
+    section = readme[readme.index("## Quick start"):]
+    section = section[:section.index("\n## ", 1)]
+    return re.findall(r"```sh\n(.*?)\n```", section, re.S)
+
+
+def test_ci_runs_the_readme_test_command():
+    main_job, tests = _quick_start_commands()
+    assert "examples/shop.schema.yaml" in main_job
+    assert tests.endswith("python -m pytest")
+    # both make their own virtual environment and take the pinned versions CI takes
+    for command in (main_job, tests):
+        assert command.startswith("python3 -m venv .venv && . .venv/bin/activate && ")
+        assert "-c .ci/constraints.txt" in command
+    ci_lines = (ROOT / ".ci" / "run").read_text().splitlines()
+    assert tests in ci_lines
 
 
 def test_every_rule_has_a_page_and_docs_index_is_current():

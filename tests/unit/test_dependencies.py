@@ -7,8 +7,20 @@ from itertools import combinations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from schema_lang.analysis.dependencies import (FD, Relation, analyse, candidate_keys, closure, decompose_bcnf,
-                                               implies, lossless, minimal_cover, preserved, project, synthesize_3nf)
+from schema_lang.analysis.dependencies import (
+    FD,
+    Relation,
+    analyse,
+    candidate_keys,
+    closure,
+    decompose_bcnf,
+    implies,
+    lossless,
+    minimal_cover,
+    preserved,
+    project,
+    synthesize_3nf,
+)
 
 
 def rel(names: str, *deps: str) -> tuple[Relation, list[FD]]:

@@ -283,7 +283,8 @@ tables:
        columns: {id: bigint pk}
 """
     out = check_formatting(text)
-    comments = lambda t: [line[line.index("#"):] for line in t.splitlines() if "#" in line]
+    def comments(t):
+        return [line[line.index("#"):] for line in t.splitlines() if "#" in line]
     assert [c.rstrip() for c in comments(text)] == comments(out)
     assert out == """# top comment
 schema: s   # the name
@@ -406,7 +407,7 @@ def line_span(text: str, line: int) -> tuple[int, int]:
 
 
 def changed_lines(before: str, after: str) -> set[int]:
-    return {i for i, (a, b) in enumerate(zip(before.split("\n"), after.split("\n"))) if a != b}
+    return {i for i, (a, b) in enumerate(zip(before.split("\n"), after.split("\n"), strict=False)) if a != b}
 
 
 def test_range_formatting_touches_only_its_lines():

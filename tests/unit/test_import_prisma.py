@@ -5,7 +5,8 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from hypothesis.configuration import set_hypothesis_home_dir
 
 from schema_lang.document import Options, analyze
@@ -483,7 +484,8 @@ def test_native_types_on_sqlite_are_noted_and_ignored():
 
 
 def test_native_types_are_written_after_the_datasource_name():
-    text = 'datasource store {\n  provider = "postgresql"\n}\nmodel A {\n  id Int @id\n  code String @store.VarChar(9)\n}\n'
+    text = ('datasource store {\n  provider = "postgresql"\n}\n'
+            'model A {\n  id Int @id\n  code String @store.VarChar(9)\n}\n')
     assert "      code: varchar(9) not null\n" in import_prisma(text).yaml_text
     with pytest.raises(ImportSourceError, match="@store.Type") as raised:
         import_prisma(text.replace("@store.VarChar", "@db.VarChar"))

@@ -186,7 +186,9 @@ def test_pg_dump_snippet():
     assert accounts.columns["balance"].check is not None
     posts = schema.tables["posts"]
     assert posts.primary_key == ["account_id", "seq"]
-    assert [(fk.columns, fk.table, fk.on_delete) for fk in posts.foreign_keys] == [(["account_id"], "accounts", "cascade")]
+    assert [(fk.columns, fk.table, fk.on_delete) for fk in posts.foreign_keys] == [
+        (["account_id"], "accounts", "cascade")
+    ]
     assert str(posts.columns["tags"].type) == "text[]"
     by_name = {i.name: i for i in posts.indexes}
     assert by_name["posts_title_lower"].columns[0].expression

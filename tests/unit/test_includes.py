@@ -95,7 +95,8 @@ def test_a_name_defined_twice_is_a_conflict(files):
 
 def test_nested_includes_and_cycles(tmp_path):
     (tmp_path / "a.schema.yaml").write_text("schema: a\ninclude: [b.schema.yaml]\ntables:\n  a:\n    columns:\n"
-                                            "      id: int pk\n      b_id: int references b\n      c_id: int references c\n")
+                                            "      id: int pk\n      b_id: int references b\n"
+                                            "      c_id: int references c\n")
     (tmp_path / "b.schema.yaml").write_text("schema: b\ninclude: [sub/c.schema.yaml, a.schema.yaml]\ntables:\n"
                                             "  b:\n    columns:\n      id: int pk\n")
     (tmp_path / "sub").mkdir()

@@ -232,7 +232,8 @@ def test_order_direction_must_match_or_be_reversed():
 
 
 def test_partial_index_serves_only_queries_that_state_its_condition():
-    tables = ORDERS.replace("      - user_id\n", "      - user_id\n      - {columns: [placed_at], where: \"status = 'paid'\"}\n")
+    tables = ORDERS.replace("      - user_id\n",
+                            "      - user_id\n      - {columns: [placed_at], where: \"status = 'paid'\"}\n")
     text = schema(tables, "  q: SELECT id FROM orders WHERE status = 'paid' AND placed_at > ?\n")
     hits = found(text, "index/query-missing-index")
     assert hits and "(status, placed_at)" in hits[0].message  # the partial index covers only placed_at

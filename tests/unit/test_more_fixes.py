@@ -67,7 +67,8 @@ def test_create_table_with_the_type_of_the_referencing_column():
     assert titles == ["Change to 'users'", "Create table usrs"]  # did you mean first, and preferred
     assert fixes_for(document, d)[0].preferred and not fixes_for(document, d)[1].preferred
     out = applied(UNKNOWN_TABLE, fix_titled(document, d, "Create table"), "reference/unknown-table")
-    assert out == UNKNOWN_TABLE.replace("      - user_id\n", "      - user_id\n  usrs:\n    columns:\n      id: int pk\n")
+    assert out == UNKNOWN_TABLE.replace("      - user_id\n",
+                                        "      - user_id\n  usrs:\n    columns:\n      id: int pk\n")
     assert "# the customers" in out and "# who ordered" in out and out.endswith("# the end\n")
     assert analyze(out).schema.tables["usrs"].columns["id"].type_text == "int"
 
@@ -253,7 +254,8 @@ def test_ignore_merges_into_an_ignore_comment_on_the_line():
 def test_ignore_on_the_table_key_line():
     text = "schema: s\ntables:\n  t:\n    columns:\n      x: int\n"
     out = ignored(text, "design/missing-primary-key")
-    assert out == "schema: s\ntables:\n  t:  # schema-lang: ignore[design/missing-primary-key]\n    columns:\n      x: int\n"
+    assert out == ("schema: s\ntables:\n  t:  # schema-lang: ignore[design/missing-primary-key]\n"
+                   "    columns:\n      x: int\n")
 
 
 def test_ignore_after_a_quoted_string_holding_a_hash():
@@ -269,7 +271,8 @@ def test_ignore_a_multi_line_quoted_value_goes_on_a_line_above():
 
 
 def test_ignore_merges_into_an_own_line_comment_above():
-    text = MYSQL.replace('      uu: "uuid"', '      # schema-lang: ignore[design/reserved-word]\n      uu: "uuid\n   x"')
+    text = MYSQL.replace('      uu: "uuid"',
+                         '      # schema-lang: ignore[design/reserved-word]\n      uu: "uuid\n   x"')
     out = ignored(text, "dialect/type-mapped", '"uuid\n   x"')
     assert '      # schema-lang: ignore[design/reserved-word, dialect/type-mapped]\n      uu: "uuid\n   x"\n' in out
 
@@ -306,7 +309,8 @@ def test_no_ignore_for_syntax_errors():
 
 
 def test_ignore_an_unknown_rule_in_an_own_line_ignore_comment():
-    text = "schema: s\ntables:\n  t:\n    columns:\n      id: bigint pk\n      # schema-lang: ignore[nope/rule]\n      x: int\n"
+    text = ("schema: s\ntables:\n  t:\n    columns:\n      id: bigint pk\n"
+            "      # schema-lang: ignore[nope/rule]\n      x: int\n")
     out = ignored(text, "schema/unknown-rule")
     assert "      # schema-lang: ignore[nope/rule]  # schema-lang: ignore[schema/unknown-rule]\n" in out
 

@@ -192,8 +192,9 @@ def test_modifiers_in_any_order():
         text = "int " + " ".join(order)
         assert _summary(text) == expected, text
         r = parse_shorthand(text)
+        spans = {"not null": r.not_null, "on delete cascade": r.on_delete_span, "check (x > 0)": r.check_span}
         for modifier in ("not null", "on delete cascade", "check (x > 0)"):
-            span = {"not null": r.not_null, "on delete cascade": r.on_delete_span, "check (x > 0)": r.check_span}[modifier]
+            span = spans[modifier]
             assert cut(text, span) == modifier, text
 
 

@@ -123,7 +123,9 @@ def test_rules_off():
 
 
 def test_rules_raise_warning_to_error():
-    assert found(mysql_file(rules="design/reserved-word: error")) == [("design/reserved-word", "order", "error"), AT, UU]
+    assert found(mysql_file(rules="design/reserved-word: error")) == [
+        ("design/reserved-word", "order", "error"), AT, UU
+    ]
 
 
 def test_rules_lower_to_info_and_hint():

@@ -5,9 +5,22 @@ import pytest
 
 from schema_lang.document import analyze
 from schema_lang.refactor.text_edits import apply_edits
-from schema_lang.symbols import (COLUMN, ENUM, ENUM_VALUE, TABLE, RenameError, Symbol, definition,
-                                 document_symbols, highlights, prepare_rename, references, rename, symbol_at,
-                                 workspace_symbols)
+from schema_lang.symbols import (
+    COLUMN,
+    ENUM,
+    ENUM_VALUE,
+    TABLE,
+    RenameError,
+    Symbol,
+    definition,
+    document_symbols,
+    highlights,
+    prepare_rename,
+    references,
+    rename,
+    symbol_at,
+    workspace_symbols,
+)
 
 TEXT = """\
 schema: shop   # the shop
@@ -474,7 +487,9 @@ def test_workspace_symbols_match_by_subsequence():
     found = workspace_symbols([("file:///b.schema.yaml", doc(UNICODE))], "BÜCH")
     assert [(s.name, s.kind) for s in found] == [("bücher", TABLE)]
     found = workspace_symbols([("file:///b.schema.yaml", doc(UNICODE))], "titel")
-    assert [(s.name, s.kind, s.container) for s in found] == [("titel", COLUMN, "bücher"), ("nach_titel", "query", None)]
+    assert [(s.name, s.kind, s.container) for s in found] == [
+        ("titel", COLUMN, "bücher"), ("nach_titel", "query", None)
+    ]
 
 
 def _occurrences(index):

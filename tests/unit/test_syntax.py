@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import random
-import time
 
 import pytest
 
@@ -84,13 +83,12 @@ def laughs(levels: int, width: int = 10, under: str = "enums") -> str:
 
 
 @pytest.mark.parametrize("under", ["enums", "context", "bogus"])
-def test_billion_laughs_finishes_fast(under):
+def test_billion_laughs_is_cut_at_the_expansion_limit(under):
     text = laughs(9)  # 10**9 leaves if expanded
     text = text.replace("enums:", f"{under}:")
-    started = time.perf_counter()
+    # the work is bounded by the expansion limit (the aliases past it are emptied), not by a clock:
+    # how long it takes is measured in bench/, never asserted here
     doc = analyze(text)
-    elapsed = time.perf_counter() - started
-    assert elapsed < 5, f"took {elapsed:.1f}s"
     assert any("safe size" in message for _, message in yaml_errors(doc))
     assert "internal/error" not in rules(doc)
 
@@ -170,9 +168,17 @@ def test_nesting_through_aliases_is_limited_too():
 def test_very_deep_nesting_does_not_recurse():
     # far past the limit: the over-deep part is skipped, not walked recursively
     # (libyaml itself is quadratic in flow depth, so 5,000 levels keep this test fast)
-    text = "schema: s\ndescription: " + "[" * 5_000 + "]" * 5_000 + "\n"
+    # Which layer refuses it depends on the YAML library (its scanner has a depth limit of its own
+    # in newer releases, our event reader one of MAX_DEPTH), so the test asserts what the user
+    # gets, not the wording: one syntax error inside the brackets, and the rest of the file kept.
+    prefix = "schema: s\ndescription: "
+    text = prefix + "[" * 5_000 + "]" * 5_000 + "\n"
     doc = analyze(text)
-    assert any("nesting deeper" in m for _, m in yaml_errors(doc))
+    errors = [d for d in doc.diagnostics if d.rule == "syntax/yaml"]
+    assert errors, rules(doc)
+    assert all(len(prefix) <= d.start < d.end <= len(prefix) + 10_000 for d in errors)
+    assert doc.schema.name == "s"
+    assert "internal/error" not in rules(doc)
 
 
 # ---------------------------------------------------------------------------

@@ -62,7 +62,7 @@ def test_head_moves_with_commits(repo):
 
 def test_text_is_utf8_with_bad_bytes_replaced(repo):
     path = repo / "s.schema.yaml"
-    path.write_bytes("name: café\n".encode("utf-8") + b"bad: \xff\n")
+    path.write_bytes("name: café\n".encode() + b"bad: \xff\n")
     commit(repo)
     assert committed_text(path) == "name: café\nbad: \ufffd\n"
 

@@ -20,9 +20,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from gen_schema import schema_yaml  # noqa: E402
 
-from schema_lang import completion, hover, lens, symbols  # noqa: E402
-from schema_lang.document import TableCache, analyze  # noqa: E402
-from schema_lang.format import format_edits  # noqa: E402
+from schema_lang.analysis import analyze  # noqa: E402
+from schema_lang.core.document import TableCache  # noqa: E402
+from schema_lang.ide import completion, hover, lens, symbols  # noqa: E402
+from schema_lang.ide.format import format_edits  # noqa: E402
 
 
 def main() -> None:

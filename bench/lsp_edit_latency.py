@@ -11,7 +11,7 @@ Two servers are known, on equivalent schemas:
 
     prisma        @prisma/language-server (installed into bench/.cache/prisma
                   with npm on first use), schema from bench/prisma_schema.py
-    schema-lang   this repository's server, `python -m server` run from the
+    schema-lang   this repository's server, `python -m schema_lang_server`, from the
                   repository root, schema from bench/gen_schema.py
 
     python bench/lsp_edit_latency.py --server prisma --tables 3000 --edits 20
@@ -474,9 +474,9 @@ PROFILES = {
         file_name="bench.schema.yaml",
         generate=schema_yaml,
         edit=_edit_yaml,
-        command=lambda: [sys.executable, "-m", "server"],
+        command=lambda: [sys.executable, "-m", "schema_lang_server"],
         cwd=REPO_ROOT,
-        describe=lambda: "python -m server (repository root)",
+        describe=lambda: "python -m schema_lang_server (repository root)",
     ),
 }
 

@@ -24,7 +24,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from gen_schema import schema_yaml  # noqa: E402
 
-from schema_lang.document import TableCache, analyze  # noqa: E402
+from schema_lang.analysis import analyze  # noqa: E402
+from schema_lang.core.document import TableCache  # noqa: E402
 from schema_lang.generate.migrate import migration_diagnostics, plan_texts  # noqa: E402
 
 

@@ -23,10 +23,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from gen_schema import schema_yaml  # noqa: E402
 
-from schema_lang.analysis import normalization  # noqa: E402
+from schema_lang.analysis import (
+    analyze,  # noqa: E402
+    normalization,  # noqa: E402
+)
 from schema_lang.analysis.dependencies import candidate_keys, group_by_lhs  # noqa: E402
-from schema_lang.document import TableCache, _collector_paused, analyze  # noqa: E402
-from schema_lang.loader import Reporter  # noqa: E402
+from schema_lang.core.document import TableCache, _collector_paused  # noqa: E402
+from schema_lang.core.loader import Reporter  # noqa: E402
 
 
 def with_dependencies(text: str) -> str:

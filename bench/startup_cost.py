@@ -44,7 +44,7 @@ def _time_server(timeout: float) -> tuple[float, float]:
     """Seconds from spawn to the initialize answer, and to the example's first diagnostics."""
     uri = EXAMPLE.as_uri()
     started = time.perf_counter()
-    client = LspClient([sys.executable, "-m", "server"], REPO_ROOT, REPO_ROOT.as_uri())
+    client = LspClient([sys.executable, "-m", "schema_lang_server"], REPO_ROOT, REPO_ROOT.as_uri())
     try:
         client.request("initialize", _initialize_params(REPO_ROOT.as_uri()), timeout)
         initialized = time.perf_counter()

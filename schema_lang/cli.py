@@ -10,12 +10,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import __version__
-from .diagnostics import Diagnostic, Severity
+from .core.diagnostics import Diagnostic, Severity
 from .dialects import DIALECT_NAMES
-from .rules import RULES
+from .rules import RULES, index_markdown
 
 if TYPE_CHECKING:
-    from .document import Document
+    from .core.document import Document
 
 SCHEMA_SUFFIXES = (".schema.yaml", ".schema.yml")
 
@@ -27,7 +27,8 @@ class UsageError(Exception):
 def _analyze(text: str, dialect: str | None = None, path: Path | str | None = None) -> Document:
     # The engine is imported by the commands that analyse a file, not with this module, so that
     # `--version`, `--help` and the usage errors answer without loading it (bench/startup_cost.py).
-    from .document import Options, analyze
+    from .analysis import analyze
+    from .core.document import Options
 
     return analyze(text, Options(dialect=dialect, path=None if path is None else str(path)))
 
@@ -174,8 +175,8 @@ def cmd_inspect(args: argparse.Namespace) -> int:
 
 
 def cmd_normalize(args: argparse.Namespace) -> int:
-    from .refactor.normalize import NormalizeError, normalize
-    from .refactor.text_edits import EditError, apply_edits
+    from .ide.refactor.normalize import NormalizeError, normalize
+    from .ide.refactor.text_edits import EditError, apply_edits
 
     path, text = _single_file(args.file)
     try:
@@ -200,7 +201,7 @@ def cmd_normalize(args: argparse.Namespace) -> int:
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
-    from .explain import ExplainError, explain
+    from .generate.explain import ExplainError, explain
 
     path, text = _single_file(args.file)
     document = _analyze(text, None, path)
@@ -269,7 +270,7 @@ def cmd_doc(args: argparse.Namespace) -> int:
     schema = _checked_schema(args.file, args.dialect)
     results = None
     if args.explain:
-        from .explain import ExplainError, explain
+        from .generate.explain import ExplainError, explain
 
         try:
             results = explain(schema, args.explain)
@@ -280,9 +281,6 @@ def cmd_doc(args: argparse.Namespace) -> int:
 
 
 def cmd_rules(args: argparse.Namespace) -> int:
-    from .rules import all_rules, index_markdown
-
-    all_rules()
     if args.markdown:
         sys.stdout.write(index_markdown())
         return 0
@@ -299,7 +297,7 @@ def cmd_rules(args: argparse.Namespace) -> int:
 
 
 def cmd_json_schema(args: argparse.Namespace) -> int:
-    from .spec import json_schema
+    from .core.spec import json_schema
 
     sys.stdout.write(json.dumps(json_schema(), indent=2) + "\n")
     return 0
@@ -367,6 +365,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     source = args.source
     kind = args.dialect
     shown = re.sub(r"//([^:/@]*):[^@/]*@", r"//\1:***@", source)  # never echo a password
+    shown = re.sub(r"([?&]password=)[^&]*", r"\1***", shown)
     try:
         if _URL.match(source):
             from .importers.live import import_url
@@ -413,7 +412,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from server.__main__ import main as serve
+    from schema_lang_server.__main__ import main as serve
 
     return serve([])
 

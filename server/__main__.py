@@ -1,28 +1,27 @@
-"""Start the language server on stdio: `python -m server` or `schema-lang serve`."""
+"""Start the language server on stdio: `python -m schema_lang_server` or `schema-lang serve`."""
 from __future__ import annotations
 
 import logging
 import sys
 from collections.abc import Sequence
 
+from . import (
+    code_actions,
+    code_lens,
+    commands,
+    completion,
+    configuration,
+    diagnostics,
+    formatting,
+    hover,
+    import_sql,
+    migration,
+    navigation,
+)
 from .app import SchemaLanguageServer
 
 
 def build_server() -> SchemaLanguageServer:
-    from . import (
-        code_actions,
-        code_lens,
-        commands,
-        completion,
-        configuration,
-        diagnostics,
-        formatting,
-        hover,
-        import_sql,
-        migration,
-        navigation,
-    )
-
     server = SchemaLanguageServer()
     configuration.register(server)
     diagnostics.register(server)

@@ -6,10 +6,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pygls.lsp.server import LanguageServer
+from pygls.uris import to_fs_path
 
 from schema_lang import __version__
-from schema_lang.diagnostics import Diagnostic
-from schema_lang.document import Document, Options, TableCache
+from schema_lang.core.diagnostics import Diagnostic
+from schema_lang.core.document import Document, Options, TableCache
 
 from .settings import Settings
 
@@ -83,7 +84,6 @@ class SchemaLanguageServer(LanguageServer):
 
 
 def _path_of(uri: str) -> str | None:
-    from pygls.uris import to_fs_path
 
     try:
         path = to_fs_path(uri)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from lsprotocol import types
 
-from schema_lang.lens import table_lenses
+from schema_lang.ide.lens import table_lenses
 
 from .app import SchemaLanguageServer
 from .convert import PositionConverter
@@ -28,30 +28,33 @@ def _document(ls: SchemaLanguageServer, uri: str):
     return state.document
 
 
-def register(server: SchemaLanguageServer) -> None:
-    @server.feature(types.TEXT_DOCUMENT_CODE_LENS, types.CodeLensOptions(resolve_provider=False))
-    def code_lens(ls: SchemaLanguageServer, params: types.CodeLensParams):
-        uri = params.text_document.uri
-        document = _document(ls, uri)
-        if document is None:
-            return []
-        convert = PositionConverter(document.lines, ls.workspace.position_encoding)
-        out = []
-        for lens in table_lenses(document):
-            rng = convert.range(*lens.span)
-            out.append(types.CodeLens(range=rng, command=types.Command(
-                title=lens.title, command=SHOW_REFERENCES, arguments=[uri, rng.start])))
-        return out
-
-    @server.command(SHOW_REFERENCES)
-    def show_references(ls: SchemaLanguageServer, uri: str, position: types.Position):
-        """The locations of the foreign keys that reference the table at `position`."""
-        document = _document(ls, uri)
-        if document is None:
-            return []
-        convert = PositionConverter(document.lines, ls.workspace.position_encoding)
-        offset = convert.offset(position)
-        for lens in table_lenses(document):
-            if lens.span[0] <= offset <= lens.span[1]:
-                return [types.Location(uri=uri, range=convert.range(*span)) for span in lens.references]
+def code_lens(ls: SchemaLanguageServer, params: types.CodeLensParams):
+    uri = params.text_document.uri
+    document = _document(ls, uri)
+    if document is None:
         return []
+    convert = PositionConverter(document.lines, ls.workspace.position_encoding)
+    out = []
+    for lens in table_lenses(document):
+        rng = convert.range(*lens.span)
+        out.append(types.CodeLens(range=rng, command=types.Command(
+            title=lens.title, command=SHOW_REFERENCES, arguments=[uri, rng.start])))
+    return out
+
+
+def show_references(ls: SchemaLanguageServer, uri: str, position: types.Position):
+    """The locations of the foreign keys that reference the table at `position`."""
+    document = _document(ls, uri)
+    if document is None:
+        return []
+    convert = PositionConverter(document.lines, ls.workspace.position_encoding)
+    offset = convert.offset(position)
+    for lens in table_lenses(document):
+        if lens.span[0] <= offset <= lens.span[1]:
+            return [types.Location(uri=uri, range=convert.range(*span)) for span in lens.references]
+    return []
+
+
+def register(server: SchemaLanguageServer) -> None:
+    server.feature(types.TEXT_DOCUMENT_CODE_LENS, types.CodeLensOptions(resolve_provider=False))(code_lens)
+    server.command(SHOW_REFERENCES)(show_references)

@@ -14,8 +14,11 @@ from pathlib import Path
 from lsprotocol import types
 from pygls.uris import to_fs_path
 
-from schema_lang.diagnostics import Severity
+from schema_lang.core.diagnostics import Severity
 from schema_lang.dialects import DIALECT_NAMES, get_dialect
+from schema_lang.generate.ddl import generate
+from schema_lang.generate.docs import design_document
+from schema_lang.generate.erd import mermaid
 
 from .app import SchemaLanguageServer
 from .diagnostics import analyse_document
@@ -91,31 +94,32 @@ async def _run(ls: SchemaLanguageServer, uri: str, title: str, suffix: str, prod
         return {"uri": target_uri}
 
 
+async def generate_ddl(ls: SchemaLanguageServer, uri: str, dialect: str | None = None):
+
+    if dialect is not None and dialect not in DIALECT_NAMES:
+        raise ValueError(f"unknown dialect '{dialect}': use one of {', '.join(DIALECT_NAMES)}")
+
+    def produce(schema):
+        return generate(schema, get_dialect(dialect or schema.dialect.name)).script()
+
+    name = dialect or "ddl"
+    return await _run(ls, uri, "Generate DDL", f".{name}.sql", produce)
+
+
+async def generate_design_doc(ls: SchemaLanguageServer, uri: str):
+
+    return await _run(ls, uri, "Generate design document", ".design.md", design_document)
+
+
+async def show_erd(ls: SchemaLanguageServer, uri: str):
+
+    return await _run(ls, uri, "Show ER diagram", ".erd.md", lambda s: "```mermaid\n" + mermaid(s) + "```\n")
+
+
 def register(server: SchemaLanguageServer) -> None:
-    @server.command(GENERATE_DDL)
-    async def generate_ddl(ls: SchemaLanguageServer, uri: str, dialect: str | None = None):
-        from schema_lang.generate.ddl import generate
-
-        if dialect is not None and dialect not in DIALECT_NAMES:
-            raise ValueError(f"unknown dialect '{dialect}': use one of {', '.join(DIALECT_NAMES)}")
-
-        def produce(schema):
-            return generate(schema, get_dialect(dialect or schema.dialect.name)).script()
-
-        name = dialect or "ddl"
-        return await _run(ls, uri, "Generate DDL", f".{name}.sql", produce)
-
-    @server.command(GENERATE_DESIGN_DOC)
-    async def generate_design_doc(ls: SchemaLanguageServer, uri: str):
-        from schema_lang.generate.docs import design_document
-
-        return await _run(ls, uri, "Generate design document", ".design.md", design_document)
-
-    @server.command(SHOW_ERD)
-    async def show_erd(ls: SchemaLanguageServer, uri: str):
-        from schema_lang.generate.erd import mermaid
-
-        return await _run(ls, uri, "Show ER diagram", ".erd.md", lambda s: "```mermaid\n" + mermaid(s) + "```\n")
+    server.command(GENERATE_DDL)(generate_ddl)
+    server.command(GENERATE_DESIGN_DOC)(generate_design_doc)
+    server.command(SHOW_ERD)(show_erd)
 
 
 def source_actions(uri: str) -> list[types.CodeAction]:

@@ -1,4 +1,4 @@
-"""Completion: the engine's items (schema_lang.completion) in the client's positions.
+"""Completion: the engine's items (schema_lang.ide.completion) in the client's positions.
 
 Works on the document's current text (the last analysis may be a keystroke or a
 debounce behind); the last analysis only supplies names the current text cannot."""
@@ -8,8 +8,8 @@ import logging
 
 from lsprotocol import types
 
-from schema_lang.completion import CompletionItem, complete
-from schema_lang.diagnostics import LineIndex
+from schema_lang.core.diagnostics import LineIndex
+from schema_lang.ide.completion import CompletionItem, complete
 
 from .app import SchemaLanguageServer
 from .convert import PositionConverter
@@ -64,23 +64,25 @@ def to_lsp(item: CompletionItem, convert: PositionConverter, as_is: bool) -> typ
     )
 
 
+def completion(ls: SchemaLanguageServer, params: types.CompletionParams):
+    uri = params.text_document.uri
+    try:
+        text = ls.workspace.get_text_document(uri).source
+    except (OSError, ValueError):
+        return None
+    state = ls.states.get(uri)
+    document = state.document if state is not None else None
+    convert = PositionConverter(LineIndex(text), ls.workspace.position_encoding)
+    offset = convert.offset(params.position)
+    try:
+        items = complete(text, offset, document, snippet_support(ls))
+    except Exception:  # noqa: BLE001 - a bug here must not break typing
+        log.exception("completion failed at %s:%s", uri, offset)
+        return None
+    as_is = _as_is_supported(ls)
+    return types.CompletionList(is_incomplete=False, items=[to_lsp(i, convert, as_is) for i in items])
+
+
 def register(server: SchemaLanguageServer) -> None:
-    @server.feature(types.TEXT_DOCUMENT_COMPLETION,
-                    types.CompletionOptions(trigger_characters=TRIGGER_CHARACTERS, resolve_provider=False))
-    def completion(ls: SchemaLanguageServer, params: types.CompletionParams):
-        uri = params.text_document.uri
-        try:
-            text = ls.workspace.get_text_document(uri).source
-        except (OSError, ValueError):
-            return None
-        state = ls.states.get(uri)
-        document = state.document if state is not None else None
-        convert = PositionConverter(LineIndex(text), ls.workspace.position_encoding)
-        offset = convert.offset(params.position)
-        try:
-            items = complete(text, offset, document, snippet_support(ls))
-        except Exception:  # noqa: BLE001 - a bug here must not break typing
-            log.exception("completion failed at %s:%s", uri, offset)
-            return None
-        as_is = _as_is_supported(ls)
-        return types.CompletionList(is_incomplete=False, items=[to_lsp(i, convert, as_is) for i in items])
+    server.feature(types.TEXT_DOCUMENT_COMPLETION,
+                    types.CompletionOptions(trigger_characters=TRIGGER_CHARACTERS, resolve_provider=False))(completion)

@@ -33,22 +33,26 @@ async def pull_configuration(ls: SchemaLanguageServer) -> None:
         refresh_all(ls)
 
 
-def register(server: SchemaLanguageServer) -> None:
-    @server.feature(types.INITIALIZE)
-    def initialize(ls: SchemaLanguageServer, params: types.InitializeParams) -> None:
-        options = params.initialization_options
-        if isinstance(options, dict):
-            _apply(ls, options.get("schemaLang", options))
+def initialize(ls: SchemaLanguageServer, params: types.InitializeParams) -> None:
+    options = params.initialization_options
+    if isinstance(options, dict):
+        _apply(ls, options.get("schemaLang", options))
 
-    @server.feature(types.INITIALIZED)
-    async def initialized(ls: SchemaLanguageServer, params: types.InitializedParams) -> None:
+
+async def initialized(ls: SchemaLanguageServer, params: types.InitializedParams) -> None:
+    await pull_configuration(ls)
+
+
+async def did_change_configuration(ls: SchemaLanguageServer, params: types.DidChangeConfigurationParams) -> None:
+    settings = params.settings
+    if isinstance(settings, dict) and isinstance(settings.get("schemaLang"), dict):
+        _apply(ls, settings["schemaLang"])
+        refresh_all(ls)
+    else:
         await pull_configuration(ls)
 
-    @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
-    async def did_change_configuration(ls: SchemaLanguageServer, params: types.DidChangeConfigurationParams) -> None:
-        settings = params.settings
-        if isinstance(settings, dict) and isinstance(settings.get("schemaLang"), dict):
-            _apply(ls, settings["schemaLang"])
-            refresh_all(ls)
-        else:
-            await pull_configuration(ls)
+
+def register(server: SchemaLanguageServer) -> None:
+    server.feature(types.INITIALIZE)(initialize)
+    server.feature(types.INITIALIZED)(initialized)
+    server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)(did_change_configuration)

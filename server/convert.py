@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from lsprotocol import types
 
-from schema_lang.diagnostics import LineIndex
+from schema_lang.core.diagnostics import LineIndex
 
 
 class PositionConverter:

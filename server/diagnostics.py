@@ -10,13 +10,14 @@ from typing import cast
 
 from lsprotocol import types
 
-from schema_lang.diagnostics import Diagnostic, Severity
-from schema_lang.document import Document, analyze
+from schema_lang.analysis import analyze
+from schema_lang.core.diagnostics import Diagnostic, Severity
+from schema_lang.core.document import Document
 from schema_lang.rules import RULES
 
 from .app import DocumentState, SchemaLanguageServer
+from .baseline import baseline_ready, migration_findings, read_baseline
 from .convert import PositionConverter
-from .migration import baseline_ready, migration_findings, read_baseline
 
 log = logging.getLogger(__name__)
 
@@ -114,61 +115,67 @@ def schedule(ls: SchemaLanguageServer, uri: str, delay: float) -> None:
     state.pending = asyncio.get_running_loop().create_task(later())
 
 
+def did_open(ls: SchemaLanguageServer, params: types.DidOpenTextDocumentParams) -> None:
+    uri = params.text_document.uri
+    read_baseline(ls, uri, ls.state(uri))
+    schedule(ls, uri, 0)  # as soon as the HEAD version is known
+
+
+def did_change(ls: SchemaLanguageServer, params: types.DidChangeTextDocumentParams) -> None:
+    uri = params.text_document.uri
+    if ls.settings.validate_on == "change":
+        schedule(ls, uri, ls.settings.debounce_ms / 1000)
+        refresh_dependents(ls, uri, ls.settings.debounce_ms / 1000)
+
+
+def did_save(ls: SchemaLanguageServer, params: types.DidSaveTextDocumentParams) -> None:
+    uri = params.text_document.uri
+    read_baseline(ls, uri, ls.state(uri))  # a commit may have moved HEAD
+    schedule(ls, uri, 0)
+    refresh_dependents(ls, uri, 0)
+
+
+def did_close(ls: SchemaLanguageServer, params: types.DidCloseTextDocumentParams) -> None:
+    uri = params.text_document.uri
+    state = ls.states.pop(uri, None)
+    if state is not None and state.pending is not None:
+        state.pending.cancel()
+    ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+
+
+async def pull(ls: SchemaLanguageServer, params: types.DocumentDiagnosticParams):
+    uri = params.text_document.uri
+    if uri not in ls.workspace.text_documents:  # not open: nothing to say about it
+        return types.FullDocumentDiagnosticReport(items=[])
+    state = ls.state(uri)
+    await baseline_ready(state)
+    if uri not in ls.workspace.text_documents:  # closed meanwhile
+        return types.FullDocumentDiagnosticReport(items=[])
+    version = ls.workspace.get_text_document(uri).version
+    current = result_id(ls, state, version)
+    if state.document is None or state.result_id != current:
+        try:
+            analyse_document(ls, uri)
+        except Exception as exc:  # noqa: BLE001
+            log.exception("analysis failed for %s", uri)
+            return types.FullDocumentDiagnosticReport(items=[types.Diagnostic(
+                range=types.Range(types.Position(0, 0), types.Position(0, 0)),
+                message=f"schema-lang failed while analysing this file: {exc!r}",
+                severity=types.DiagnosticSeverity.Error, code="internal/error", source="schema-lang")])
+    if params.previous_result_id is not None and params.previous_result_id == state.result_id:
+        return types.UnchangedDocumentDiagnosticReport(result_id=state.result_id)
+    return types.FullDocumentDiagnosticReport(items=lsp_diagnostics(ls, state),
+                                              result_id=state.result_id)
+
+
 def register(server: SchemaLanguageServer) -> None:
-    @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
-    def did_open(ls: SchemaLanguageServer, params: types.DidOpenTextDocumentParams) -> None:
-        uri = params.text_document.uri
-        read_baseline(ls, uri, ls.state(uri))
-        schedule(ls, uri, 0)  # as soon as the HEAD version is known
-
-    @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
-    def did_change(ls: SchemaLanguageServer, params: types.DidChangeTextDocumentParams) -> None:
-        uri = params.text_document.uri
-        if ls.settings.validate_on == "change":
-            schedule(ls, uri, ls.settings.debounce_ms / 1000)
-            refresh_dependents(ls, uri, ls.settings.debounce_ms / 1000)
-
-    @server.feature(types.TEXT_DOCUMENT_DID_SAVE, types.SaveOptions(include_text=False))
-    def did_save(ls: SchemaLanguageServer, params: types.DidSaveTextDocumentParams) -> None:
-        uri = params.text_document.uri
-        read_baseline(ls, uri, ls.state(uri))  # a commit may have moved HEAD
-        schedule(ls, uri, 0)
-        refresh_dependents(ls, uri, 0)
-
-    @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
-    def did_close(ls: SchemaLanguageServer, params: types.DidCloseTextDocumentParams) -> None:
-        uri = params.text_document.uri
-        state = ls.states.pop(uri, None)
-        if state is not None and state.pending is not None:
-            state.pending.cancel()
-        ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
-
-    @server.feature(types.TEXT_DOCUMENT_DIAGNOSTIC,
+    server.feature(types.TEXT_DOCUMENT_DID_OPEN)(did_open)
+    server.feature(types.TEXT_DOCUMENT_DID_CHANGE)(did_change)
+    server.feature(types.TEXT_DOCUMENT_DID_SAVE, types.SaveOptions(include_text=False))(did_save)
+    server.feature(types.TEXT_DOCUMENT_DID_CLOSE)(did_close)
+    server.feature(types.TEXT_DOCUMENT_DIAGNOSTIC,
                     types.DiagnosticOptions(identifier="schema-lang", inter_file_dependencies=True,
-                                            workspace_diagnostics=False))
-    async def pull(ls: SchemaLanguageServer, params: types.DocumentDiagnosticParams):
-        uri = params.text_document.uri
-        if uri not in ls.workspace.text_documents:  # not open: nothing to say about it
-            return types.FullDocumentDiagnosticReport(items=[])
-        state = ls.state(uri)
-        await baseline_ready(state)
-        if uri not in ls.workspace.text_documents:  # closed meanwhile
-            return types.FullDocumentDiagnosticReport(items=[])
-        version = ls.workspace.get_text_document(uri).version
-        current = result_id(ls, state, version)
-        if state.document is None or state.result_id != current:
-            try:
-                analyse_document(ls, uri)
-            except Exception as exc:  # noqa: BLE001
-                log.exception("analysis failed for %s", uri)
-                return types.FullDocumentDiagnosticReport(items=[types.Diagnostic(
-                    range=types.Range(types.Position(0, 0), types.Position(0, 0)),
-                    message=f"schema-lang failed while analysing this file: {exc!r}",
-                    severity=types.DiagnosticSeverity.Error, code="internal/error", source="schema-lang")])
-        if params.previous_result_id is not None and params.previous_result_id == state.result_id:
-            return types.UnchangedDocumentDiagnosticReport(result_id=state.result_id)
-        return types.FullDocumentDiagnosticReport(items=lsp_diagnostics(ls, state),
-                                                  result_id=state.result_id)
+                                            workspace_diagnostics=False))(pull)
 
 
 def refresh_dependents(ls: SchemaLanguageServer, uri: str, delay: float) -> None:

@@ -1,6 +1,6 @@
 """Formatting: textDocument/formatting and textDocument/rangeFormatting.
 
-The engine (schema_lang.format) computes minimal edits in code-point offsets; they are
+The engine (schema_lang.ide.format) computes minimal edits in code-point offsets; they are
 converted to the client's position encoding here.  The client's `tabSize` is the
 indentation step only for a file that shows none of its own.
 """
@@ -10,8 +10,8 @@ import logging
 
 from lsprotocol import types
 
-from schema_lang.diagnostics import LineIndex
-from schema_lang.format import format_edits
+from schema_lang.core.diagnostics import LineIndex
+from schema_lang.ide.format import format_edits
 
 from .app import SchemaLanguageServer
 from .convert import PositionConverter
@@ -40,11 +40,14 @@ def _edits(ls: SchemaLanguageServer, uri: str, options, rng: types.Range | None)
     return [types.TextEdit(range=convert.range(e.start, e.end), new_text=e.new_text) for e in edits]
 
 
-def register(server: SchemaLanguageServer) -> None:
-    @server.feature(types.TEXT_DOCUMENT_FORMATTING)
-    def formatting(ls: SchemaLanguageServer, params: types.DocumentFormattingParams):
-        return _edits(ls, params.text_document.uri, params.options, None)
+def formatting(ls: SchemaLanguageServer, params: types.DocumentFormattingParams):
+    return _edits(ls, params.text_document.uri, params.options, None)
 
-    @server.feature(types.TEXT_DOCUMENT_RANGE_FORMATTING)
-    def range_formatting(ls: SchemaLanguageServer, params: types.DocumentRangeFormattingParams):
-        return _edits(ls, params.text_document.uri, params.options, params.range)
+
+def range_formatting(ls: SchemaLanguageServer, params: types.DocumentRangeFormattingParams):
+    return _edits(ls, params.text_document.uri, params.options, params.range)
+
+
+def register(server: SchemaLanguageServer) -> None:
+    server.feature(types.TEXT_DOCUMENT_FORMATTING)(formatting)
+    server.feature(types.TEXT_DOCUMENT_RANGE_FORMATTING)(range_formatting)

@@ -40,6 +40,7 @@ import re
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
+import yaml
 from lsprotocol import types
 from pygls.uris import to_fs_path
 
@@ -66,6 +67,7 @@ class _Failed(Exception):
 
 
 # --- arguments ----------------------------------------------------------------------------------
+
 
 def _arguments(arguments: tuple) -> tuple[str, str | None, str | None, str | None]:
     usage = ('expected [uri] or [{"uri": ..., "dialect"?: "postgresql"|"mysql"|"sqlite", '
@@ -130,6 +132,7 @@ def new_file_path(sql_path: Path, taken=lambda path: path.exists()) -> Path:
 
 # --- reading and importing ----------------------------------------------------------------------
 
+
 def _read_sql(ls: SchemaLanguageServer, uri: str, path: Path) -> str:
     """The open buffer when the client synced it, else the file (UTF-8)."""
     document = ls.workspace.text_documents.get(unquote(uri))  # pygls keys them unquoted
@@ -147,7 +150,6 @@ def _read_sql(ls: SchemaLanguageServer, uri: str, path: Path) -> str:
 
 def _import(text: str, dialect: str | None, name: str):
     """Runs in a worker thread (a dump can be large): (dialect, result, number of tables)."""
-    import yaml
 
     dialect = dialect or guess_dialect(text)
     result = import_sql(text, dialect, schema_name=name)
@@ -171,6 +173,7 @@ def summary(tables: int, sql_name: str, dialect: str, target_name: str, skipped:
 
 
 # --- creating the file --------------------------------------------------------------------------
+
 
 def _can_create_by_edit(ls: SchemaLanguageServer) -> bool:
     caps = ls.client_capabilities
@@ -214,17 +217,18 @@ async def _create(ls: SchemaLanguageServer, target: Path, text: str, label: str)
 
 
 # --- the command --------------------------------------------------------------------------------
+async def import_sql_command(ls: SchemaLanguageServer, *arguments):
+    uri, dialect, target_argument, text = _arguments(arguments)
+    try:
+        async with progress(ls, TITLE) as report:
+            return await _run(ls, uri, dialect, target_argument, text, report)
+    except _Failed as failure:
+        ls.window_show_message(types.ShowMessageParams(types.MessageType.Error, f"{TITLE}: {failure.message}"))
+        return {"uri": None, "error": failure.message, **failure.extra}
+
 
 def register(server: SchemaLanguageServer) -> None:
-    @server.command(IMPORT_SQL)
-    async def import_sql_command(ls: SchemaLanguageServer, *arguments):
-        uri, dialect, target_argument, text = _arguments(arguments)
-        try:
-            async with progress(ls, TITLE) as report:
-                return await _run(ls, uri, dialect, target_argument, text, report)
-        except _Failed as failure:
-            ls.window_show_message(types.ShowMessageParams(types.MessageType.Error, f"{TITLE}: {failure.message}"))
-            return {"uri": None, "error": failure.message, **failure.extra}
+    server.command(IMPORT_SQL)(import_sql_command)
 
 
 async def _run(ls: SchemaLanguageServer, uri: str, dialect: str | None, target_argument: str | None,

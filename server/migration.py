@@ -21,11 +21,7 @@ arguments are a JSON-RPC error.  Destructive changes are written (the editor's u
 migration; the warning and the scripts' header comments say what is lost).  The dialect is the setting
 `dialect` when set, else the file's.
 
-Diagnostics: each open document keeps its git HEAD text (`DocumentState.baseline`), read off the event
-loop on open and on save (a commit can move HEAD) and when the command runs. While the buffer differs
-from it, the engine's `migration_diagnostics` are added to the document's diagnostics, unless the
-setting `migrationDiagnostics` is false.  The source action "Generate migration from HEAD" is offered
-while the buffer differs from HEAD.
+The HEAD version the command and the diagnostics compare with is kept by baseline.py.
 """
 from __future__ import annotations
 
@@ -38,101 +34,19 @@ from urllib.parse import urlparse
 from lsprotocol import types
 from pygls.uris import to_fs_path
 
-from schema_lang.diagnostics import Diagnostic, LineIndex
-from schema_lang.document import Document, apply_rule_levels
+from schema_lang.core.diagnostics import LineIndex
+from schema_lang.core.vcs import committed_text
+from schema_lang.generate.migrate import MigrationError, migration_paths, plan_texts
 
-# imported with the server, not on first use: it registers the migration/* rules, which a file's
-# `rules:` and ignore comments may name from the first analysis on
-from schema_lang.generate.migrate import MigrationError, migration_diagnostics, migration_paths, plan_texts
-from schema_lang.vcs import committed_text
-
-from .app import DocumentState, SchemaLanguageServer
+from .app import SchemaLanguageServer
+from .baseline import GENERATE_MIGRATION, TITLE, file_path, set_baseline
+from .commands import progress, show_document
+from .diagnostics import ask_to_pull, schedule
 
 log = logging.getLogger(__name__)
 
-GENERATE_MIGRATION = "schemaLang.generateMigration"
-TITLE = "Generate migration"
 NO_CHANGES = "no changes"
 
-
-def file_path(uri: str) -> Path | None:
-    if urlparse(uri).scheme != "file":
-        return None
-    path = to_fs_path(uri)
-    return Path(path) if path else None
-
-
-def same_text(a: str, b: str) -> bool:
-    """Equal, line endings aside (git may store LF for a CRLF working copy)."""
-    return a == b or a.replace("\r\n", "\n") == b.replace("\r\n", "\n")
-
-
-# --- the HEAD version of open documents -------------------------------------------------------
-
-def read_baseline(ls: SchemaLanguageServer, uri: str, state: DocumentState) -> None:
-    """Starts reading the document's HEAD version in a worker thread; `baseline_ready` waits for it."""
-    path = file_path(uri)
-    if path is None:
-        return
-    previous = state.baseline_task
-
-    async def read() -> None:
-        if previous is not None and not previous.done():
-            await asyncio.wait([previous])  # an older read must not land after this one
-        try:
-            text = await asyncio.to_thread(committed_text, path)
-        except Exception:  # noqa: BLE001 - e.g. no thread at shutdown: keep what we had
-            log.exception("reading the HEAD version of %s failed", uri)
-            return
-        set_baseline(state, text)
-
-    state.baseline_task = asyncio.get_running_loop().create_task(read())
-
-
-def set_baseline(state: DocumentState, text: str | None) -> bool:
-    """Records a document's HEAD text; True when it changed."""
-    if text == state.baseline:
-        return False
-    state.baseline = text
-    state.baseline_generation += 1
-    return True
-
-
-async def baseline_ready(state: DocumentState) -> None:
-    """Waits for the reads of the HEAD version under way (never cancels them)."""
-    while (task := state.baseline_task) is not None and not task.done():
-        await asyncio.shield(task)
-
-
-def migration_findings(ls: SchemaLanguageServer, uri: str, state: DocumentState,
-                       document: Document) -> list[Diagnostic]:
-    """The engine's findings on the change from the HEAD version to `document`, under the rule levels
-    and ignore comments that apply to the document's own findings: [] when there is no change, the
-    setting is off, or anything fails (the other diagnostics must not suffer)."""
-    baseline = state.baseline
-    if not ls.settings.migration_diagnostics or baseline is None or same_text(baseline, document.text):
-        return []
-    try:
-        found = migration_diagnostics(baseline, document, ls.settings.dialect, path=ls.options_for(uri).path)
-        return apply_rule_levels(document, found, ls.settings.options()) if found else []
-    except Exception:  # noqa: BLE001
-        log.exception("migration diagnostics failed")
-        return []
-
-
-def source_actions(ls: SchemaLanguageServer, uri: str) -> list[types.CodeAction]:
-    """The action "Generate migration from HEAD", while the buffer differs from HEAD."""
-    state = ls.states.get(uri)
-    if state is None or state.baseline is None or state.document is None:
-        return []
-    if same_text(state.baseline, state.document.text):
-        return []
-    return [types.CodeAction(
-        title="Generate migration from HEAD", kind=types.CodeActionKind.Source,
-        command=types.Command(title=TITLE, command=GENERATE_MIGRATION, arguments=[uri]))]
-
-
-# --- the command ------------------------------------------------------------------------------
 
 def _arguments(arguments: tuple) -> tuple[str, str | None, str, bool]:
     usage = 'expected [uri] or [{"uri": ..., "base"?: path or URI, "name"?: string, "online"?: bool}]'
@@ -171,80 +85,79 @@ def _error_summary(error, old_text: str, new_text: str, what_old: str) -> str:
     return text
 
 
+async def generate_migration(ls: SchemaLanguageServer, *arguments):
+    uri, base, name, online = _arguments(arguments)
+
+    def fail(message: str, kind: types.MessageType = types.MessageType.Error, error: str | None = None) -> dict:
+        ls.window_show_message(types.ShowMessageParams(kind, f"{TITLE}: {message}"))
+        return {"uri": None, "error": error or message}
+
+    path = file_path(uri)
+    if path is None:
+        return fail(f"{uri} is not a file on disk")
+    async with progress(ls, TITLE) as report:
+        try:
+            new_text = ls.workspace.get_text_document(uri).source  # the buffer, else the file
+        except OSError as exc:
+            return fail(f"cannot read {path}: {exc.strerror or exc}")
+        old_text: str | None
+        if base is not None:
+            base_path = _base_path(base, path)
+            try:
+                old_text = base_path.read_text(encoding="utf-8", errors="replace")
+            except OSError as exc:
+                return fail(f"cannot read the base file {base_path}: {exc.strerror or exc}")
+            what_old = "base"
+        else:
+            old_text = await asyncio.to_thread(committed_text, path)
+            state = ls.states.get(uri)
+            if state is not None and set_baseline(state, old_text):  # HEAD moved since the last save
+                schedule(ls, uri, 0)
+                ask_to_pull(ls)
+            if old_text is None:
+                return fail(f"{path.name} is not committed in git: pass a base file to compare with")
+            what_old = "committed"
+        report("comparing", 30)
+        try:
+            here = ls.options_for(uri).path
+            migration = plan_texts(old_text, new_text, dialect=ls.settings.dialect, online=online,
+                                   old_path=here, new_path=here)
+        except MigrationError as error:
+            return fail(_error_summary(error, old_text, new_text, what_old))
+        if migration.unsupported:  # as the CLI: a script that silently skips a change is worse than none
+            listed = "; ".join(f.message for f in migration.unsupported)
+            return fail(f"nothing written: {len(migration.unsupported)} change(s) cannot be made in place: "
+                        f"{listed}")
+        if migration.empty:
+            than = "since HEAD" if base is None else f"from {Path(base).name}"
+            return fail(f"no changes {than}", types.MessageType.Info, NO_CHANGES)
+        report("writing", 70)
+        out_dir = path.parent / ls.settings.migrations_dir
+        try:
+            out_dir.mkdir(parents=True, exist_ok=True)
+            up, down = migration_paths(out_dir, name)
+            with open(up, "x", encoding="utf-8") as f:  # "x": never overwrite a migration
+                f.write(migration.up.sql())
+            try:
+                with open(down, "x", encoding="utf-8") as f:
+                    f.write(migration.down.sql())
+            except OSError:
+                up.unlink()  # no up script without its down script
+                raise
+        except OSError as exc:
+            return fail(f"cannot write the migration in {out_dir}: {exc.strerror or exc}")
+        destructive = [f for f in migration.findings if f.destructive]
+        if destructive:
+            listed = "; ".join(f.message for f in destructive[:5])
+            more = f"; and {len(destructive) - 5} more" if len(destructive) > 5 else ""
+            ls.window_show_message(types.ShowMessageParams(
+                types.MessageType.Warning,
+                f"{TITLE}: {up.name} destroys data: {listed}{more}. Check it before you run it."))
+        await show_document(ls, up.as_uri())
+        return {"uri": up.as_uri(), "downUri": down.as_uri(),
+                "findings": [{"rule": f.rule, "message": f.message, "destructive": f.destructive}
+                             for f in migration.findings]}
+
+
 def register(server: SchemaLanguageServer) -> None:
-    @server.command(GENERATE_MIGRATION)
-    async def generate_migration(ls: SchemaLanguageServer, *arguments):
-        from .commands import progress, show_document  # not at the top: .diagnostics imports this module
-        from .diagnostics import ask_to_pull, schedule
-
-        uri, base, name, online = _arguments(arguments)
-
-        def fail(message: str, kind: types.MessageType = types.MessageType.Error, error: str | None = None) -> dict:
-            ls.window_show_message(types.ShowMessageParams(kind, f"{TITLE}: {message}"))
-            return {"uri": None, "error": error or message}
-
-        path = file_path(uri)
-        if path is None:
-            return fail(f"{uri} is not a file on disk")
-        async with progress(ls, TITLE) as report:
-            try:
-                new_text = ls.workspace.get_text_document(uri).source  # the buffer, else the file
-            except OSError as exc:
-                return fail(f"cannot read {path}: {exc.strerror or exc}")
-            old_text: str | None
-            if base is not None:
-                base_path = _base_path(base, path)
-                try:
-                    old_text = base_path.read_text(encoding="utf-8", errors="replace")
-                except OSError as exc:
-                    return fail(f"cannot read the base file {base_path}: {exc.strerror or exc}")
-                what_old = "base"
-            else:
-                old_text = await asyncio.to_thread(committed_text, path)
-                state = ls.states.get(uri)
-                if state is not None and set_baseline(state, old_text):  # HEAD moved since the last save
-                    schedule(ls, uri, 0)
-                    ask_to_pull(ls)
-                if old_text is None:
-                    return fail(f"{path.name} is not committed in git: pass a base file to compare with")
-                what_old = "committed"
-            report("comparing", 30)
-            try:
-                here = ls.options_for(uri).path
-                migration = plan_texts(old_text, new_text, dialect=ls.settings.dialect, online=online,
-                                       old_path=here, new_path=here)
-            except MigrationError as error:
-                return fail(_error_summary(error, old_text, new_text, what_old))
-            if migration.unsupported:  # as the CLI: a script that silently skips a change is worse than none
-                listed = "; ".join(f.message for f in migration.unsupported)
-                return fail(f"nothing written: {len(migration.unsupported)} change(s) cannot be made in place: "
-                            f"{listed}")
-            if migration.empty:
-                than = "since HEAD" if base is None else f"from {Path(base).name}"
-                return fail(f"no changes {than}", types.MessageType.Info, NO_CHANGES)
-            report("writing", 70)
-            out_dir = path.parent / ls.settings.migrations_dir
-            try:
-                out_dir.mkdir(parents=True, exist_ok=True)
-                up, down = migration_paths(out_dir, name)
-                with open(up, "x", encoding="utf-8") as f:  # "x": never overwrite a migration
-                    f.write(migration.up.sql())
-                try:
-                    with open(down, "x", encoding="utf-8") as f:
-                        f.write(migration.down.sql())
-                except OSError:
-                    up.unlink()  # no up script without its down script
-                    raise
-            except OSError as exc:
-                return fail(f"cannot write the migration in {out_dir}: {exc.strerror or exc}")
-            destructive = [f for f in migration.findings if f.destructive]
-            if destructive:
-                listed = "; ".join(f.message for f in destructive[:5])
-                more = f"; and {len(destructive) - 5} more" if len(destructive) > 5 else ""
-                ls.window_show_message(types.ShowMessageParams(
-                    types.MessageType.Warning,
-                    f"{TITLE}: {up.name} destroys data: {listed}{more}. Check it before you run it."))
-            await show_document(ls, up.as_uri())
-            return {"uri": up.as_uri(), "downUri": down.as_uri(),
-                    "findings": [{"rule": f.rule, "message": f.message, "destructive": f.destructive}
-                                 for f in migration.findings]}
+    server.command(GENERATE_MIGRATION)(generate_migration)

@@ -1,6 +1,6 @@
 """Navigation: definition, references, highlights, rename, document and workspace symbols.
 
-The engine (schema_lang.symbols) finds the names; this module converts offsets to the
+The engine (schema_lang.ide.symbols) finds the names; this module converts offsets to the
 client's positions (the negotiated encoding) and builds the LSP results.
 """
 from __future__ import annotations
@@ -12,9 +12,9 @@ from typing import cast
 from lsprotocol import types
 from pygls.exceptions import JsonRpcException
 
-from schema_lang import symbols
-from schema_lang.diagnostics import LineIndex
-from schema_lang.document import Document
+from schema_lang.core.diagnostics import LineIndex
+from schema_lang.core.document import Document
+from schema_lang.ide import symbols
 
 from .app import SchemaLanguageServer
 from .convert import PositionConverter
@@ -138,105 +138,113 @@ def _flat_symbols(nodes, uri: str, convert: PositionConverter, container: str | 
     return out
 
 
-def register(server: SchemaLanguageServer) -> None:
-    @server.feature(types.TEXT_DOCUMENT_DEFINITION)
-    def definition(ls: SchemaLanguageServer, params: types.DefinitionParams):
-        uri = params.text_document.uri
-        document, convert, offset = _located(ls, uri, params.position)
-        if document is None:
-            return None
-        found = symbols.definition(document, offset)
-        if found is None:
-            return _included_definition(ls, uri, document, offset)
-        return [types.Location(uri=uri, range=convert.range(found.start, found.end))]
+def definition(ls: SchemaLanguageServer, params: types.DefinitionParams):
+    uri = params.text_document.uri
+    document, convert, offset = _located(ls, uri, params.position)
+    if document is None:
+        return None
+    found = symbols.definition(document, offset)
+    if found is None:
+        return _included_definition(ls, uri, document, offset)
+    return [types.Location(uri=uri, range=convert.range(found.start, found.end))]
 
-    @server.feature(types.TEXT_DOCUMENT_REFERENCES)
-    def references(ls: SchemaLanguageServer, params: types.ReferenceParams):
-        uri = params.text_document.uri
-        document, convert, offset = _located(ls, uri, params.position)
-        if document is None:
-            return None
-        include = bool(params.context.include_declaration) if params.context else True
-        found = [types.Location(uri=uri, range=convert.range(o.start, o.end))
-                 for o in symbols.references(document, offset, include)]
-        return found + _references_in_other_files(ls, uri, document, offset, include)
 
-    @server.feature(types.TEXT_DOCUMENT_DOCUMENT_HIGHLIGHT)
-    def highlight(ls: SchemaLanguageServer, params: types.DocumentHighlightParams):
-        uri = params.text_document.uri
-        document, convert, offset = _located(ls, uri, params.position)
-        if document is None:
-            return None
-        return [types.DocumentHighlight(
-            range=convert.range(o.start, o.end),
-            kind=types.DocumentHighlightKind.Write if o.declaration else types.DocumentHighlightKind.Read)
-            for o in symbols.highlights(document, offset)]
+def references(ls: SchemaLanguageServer, params: types.ReferenceParams):
+    uri = params.text_document.uri
+    document, convert, offset = _located(ls, uri, params.position)
+    if document is None:
+        return None
+    include = bool(params.context.include_declaration) if params.context else True
+    found = [types.Location(uri=uri, range=convert.range(o.start, o.end))
+             for o in symbols.references(document, offset, include)]
+    return found + _references_in_other_files(ls, uri, document, offset, include)
 
-    @server.feature(types.TEXT_DOCUMENT_PREPARE_RENAME)
-    def prepare_rename(ls: SchemaLanguageServer, params: types.PrepareRenameParams):
-        uri = params.text_document.uri
-        document, convert, offset = _located(ls, uri, params.position)
-        if document is None:
-            return None
-        span = symbols.prepare_rename(document, offset)
-        if span is None:
-            return None
-        return types.PrepareRenamePlaceholder(range=convert.range(*span), placeholder=document.text[span[0]:span[1]])
 
-    @server.feature(types.TEXT_DOCUMENT_RENAME, types.RenameOptions(prepare_provider=True))
-    def rename(ls: SchemaLanguageServer, params: types.RenameParams):
-        uri = params.text_document.uri
-        document, convert, offset = _located(ls, uri, params.position)
-        if document is None:
-            return None
-        try:
-            result = symbols.rename(document, offset, params.new_name, add_was=_rename_adds_was(ls))
-        except symbols.RenameError as exc:
-            raise RenameRefused(str(exc)) from None
-        by_uri = {uri: [types.TextEdit(range=convert.range(e.start, e.end), new_text=e.new_text)
-                        for e in result.edits]}
-        # open files that include this one name the renamed thing too
-        symbol = cast(symbols.Occurrence, symbols.symbol_at(document, offset)).symbol  # rename found it
-        for other in ls.dependents(uri):
-            other_document = current_document(ls, other)
-            if other_document is None:
-                continue
-            other_convert = _converter(ls, other_document)
-            edits = [types.TextEdit(range=other_convert.range(e.start, e.end), new_text=e.new_text)
-                     for e in symbols.rename_elsewhere(other_document, symbol, params.new_name.strip())]
-            if edits:
-                by_uri[other] = edits
-        if _document_changes_supported(ls):
-            return types.WorkspaceEdit(document_changes=[types.TextDocumentEdit(
-                text_document=types.OptionalVersionedTextDocumentIdentifier(
-                    uri=u, version=ls.workspace.get_text_document(u).version), edits=edits)
-                for u, edits in by_uri.items()])
-        return types.WorkspaceEdit(changes=by_uri)
+def highlight(ls: SchemaLanguageServer, params: types.DocumentHighlightParams):
+    uri = params.text_document.uri
+    document, convert, offset = _located(ls, uri, params.position)
+    if document is None:
+        return None
+    return [types.DocumentHighlight(
+        range=convert.range(o.start, o.end),
+        kind=types.DocumentHighlightKind.Write if o.declaration else types.DocumentHighlightKind.Read)
+        for o in symbols.highlights(document, offset)]
 
-    @server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
-    def document_symbol(ls: SchemaLanguageServer, params: types.DocumentSymbolParams):
-        uri = params.text_document.uri
+
+def prepare_rename(ls: SchemaLanguageServer, params: types.PrepareRenameParams):
+    uri = params.text_document.uri
+    document, convert, offset = _located(ls, uri, params.position)
+    if document is None:
+        return None
+    span = symbols.prepare_rename(document, offset)
+    if span is None:
+        return None
+    return types.PrepareRenamePlaceholder(range=convert.range(*span), placeholder=document.text[span[0]:span[1]])
+
+
+def rename(ls: SchemaLanguageServer, params: types.RenameParams):
+    uri = params.text_document.uri
+    document, convert, offset = _located(ls, uri, params.position)
+    if document is None:
+        return None
+    try:
+        result = symbols.rename(document, offset, params.new_name, add_was=_rename_adds_was(ls))
+    except symbols.RenameError as exc:
+        raise RenameRefused(str(exc)) from None
+    by_uri = {uri: [types.TextEdit(range=convert.range(e.start, e.end), new_text=e.new_text)
+                    for e in result.edits]}
+    # open files that include this one name the renamed thing too
+    symbol = cast(symbols.Occurrence, symbols.symbol_at(document, offset)).symbol  # rename found it
+    for other in ls.dependents(uri):
+        other_document = current_document(ls, other)
+        if other_document is None:
+            continue
+        other_convert = _converter(ls, other_document)
+        edits = [types.TextEdit(range=other_convert.range(e.start, e.end), new_text=e.new_text)
+                 for e in symbols.rename_elsewhere(other_document, symbol, params.new_name.strip())]
+        if edits:
+            by_uri[other] = edits
+    if _document_changes_supported(ls):
+        return types.WorkspaceEdit(document_changes=[types.TextDocumentEdit(
+            text_document=types.OptionalVersionedTextDocumentIdentifier(
+                uri=u, version=ls.workspace.get_text_document(u).version), edits=edits)
+            for u, edits in by_uri.items()])
+    return types.WorkspaceEdit(changes=by_uri)
+
+
+def document_symbol(ls: SchemaLanguageServer, params: types.DocumentSymbolParams):
+    uri = params.text_document.uri
+    document = current_document(ls, uri)
+    if document is None:
+        return None
+    convert = _converter(ls, document)
+    nodes = symbols.document_symbols(document)
+    if _hierarchical(ls):
+        return [_document_symbol(n, convert) for n in nodes]
+    return _flat_symbols(nodes, uri, convert)
+
+
+def workspace_symbol(ls: SchemaLanguageServer, params: types.WorkspaceSymbolParams):
+    documents = []
+    for uri in list(ls.workspace.text_documents):
         document = current_document(ls, uri)
-        if document is None:
-            return None
-        convert = _converter(ls, document)
-        nodes = symbols.document_symbols(document)
-        if _hierarchical(ls):
-            return [_document_symbol(n, convert) for n in nodes]
-        return _flat_symbols(nodes, uri, convert)
+        if document is not None:
+            documents.append((uri, document))
+    out = []
+    for item in symbols.workspace_symbols(documents, params.query or ""):
+        convert = _converter(ls, cast(Document, item.document))  # workspace_symbols sets it
+        out.append(types.SymbolInformation(
+            name=item.name, kind=_KINDS.get(item.kind, types.SymbolKind.Variable),
+            location=types.Location(uri=item.uri, range=convert.range(*item.span)),
+            container_name=item.container))
+    return out
 
-    @server.feature(types.WORKSPACE_SYMBOL)
-    def workspace_symbol(ls: SchemaLanguageServer, params: types.WorkspaceSymbolParams):
-        documents = []
-        for uri in list(ls.workspace.text_documents):
-            document = current_document(ls, uri)
-            if document is not None:
-                documents.append((uri, document))
-        out = []
-        for item in symbols.workspace_symbols(documents, params.query or ""):
-            convert = _converter(ls, cast(Document, item.document))  # workspace_symbols sets it
-            out.append(types.SymbolInformation(
-                name=item.name, kind=_KINDS.get(item.kind, types.SymbolKind.Variable),
-                location=types.Location(uri=item.uri, range=convert.range(*item.span)),
-                container_name=item.container))
-        return out
+
+def register(server: SchemaLanguageServer) -> None:
+    server.feature(types.TEXT_DOCUMENT_DEFINITION)(definition)
+    server.feature(types.TEXT_DOCUMENT_REFERENCES)(references)
+    server.feature(types.TEXT_DOCUMENT_DOCUMENT_HIGHLIGHT)(highlight)
+    server.feature(types.TEXT_DOCUMENT_PREPARE_RENAME)(prepare_rename)
+    server.feature(types.TEXT_DOCUMENT_RENAME, types.RenameOptions(prepare_provider=True))(rename)
+    server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)(document_symbol)
+    server.feature(types.WORKSPACE_SYMBOL)(workspace_symbol)

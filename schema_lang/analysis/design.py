@@ -3,9 +3,12 @@ from __future__ import annotations
 
 from functools import partial
 
-from ..loader import Reporter, table_local
-from ..model import Schema, Span, Table
-from ..types import INTEGER_TYPES
+from ..core.diagnostics import Reporter
+from ..core.loader import table_local
+from ..core.model import Schema, Span, Table
+from ..core.types import INTEGER_TYPES
+from ..generate.ddl import NamedObject, object_names
+from ..sql import identifiers
 
 
 def check(schema: Schema, report: Reporter) -> None:
@@ -14,6 +17,7 @@ def check(schema: Schema, report: Reporter) -> None:
                     partial(_check_table, schema, table), report)
     for enum in schema.own_enums.values():
         _check_name(schema, "enum", enum.name, enum.span, report)
+    _check_duplicate_names(schema, report)
 
 
 def _check_table(schema: Schema, table: Table, report: Reporter) -> None:
@@ -85,14 +89,14 @@ def _check_partition_keys(schema: Schema, table: Table, report: Reporter) -> Non
 def _check_name(schema: Schema, kind: str, name: str, span: Span, report: Reporter,
                 table: str | None = None, column: str | None = None) -> None:
     dialect = schema.dialect
-    if dialect.is_reserved(name):
+    if identifiers.is_reserved(name, dialect):
         report("design/reserved-word",
                f"{kind} name '{name}' is a reserved word in {dialect.display_name}: every statement must quote it "
-               f"({dialect.quote(name)}); a name such as '{_alternative(name, kind)}' avoids that",
+               f"({identifiers.quoted(name, dialect)}); a name such as '{_alternative(name, kind)}' avoids that",
                span, table, column)
-    if dialect.identifier_too_long(name):
+    if identifiers.too_long(name, dialect):
         report("design/identifier-too-long",
-               f"{kind} name '{name}' is {dialect.identifier_length(name)} {dialect.identifier_limit_unit} long; "
+               f"{kind} name '{name}' is {identifiers.length(name, dialect)} {dialect.identifier_limit_unit} long; "
                f"{dialect.display_name} allows {dialect.identifier_limit}",
                span, table, column)
 
@@ -101,3 +105,78 @@ def _alternative(name: str, kind: str) -> str:
     if kind == "table":
         return name + "s" if not name.endswith("s") else name + "_records"
     return name + "_value" if kind == "column" else name + "_" + kind
+
+
+def _object_names(schema: Schema, table: Table) -> list[tuple[NamedObject, str]]:
+    """The names the DDL gives the table's objects with the key the engine compares them by,
+    kept while the table's text, the dialects and the tables its foreign keys reach are
+    unchanged (a foreign key to nothing is not created)."""
+    targets = frozenset(fk.table for fk in table.foreign_keys if schema.table(fk.table) is not None)
+    key = ("object names", schema.dialect.name, schema.source_dialect.name, targets)
+    names = table.memo.get(key)
+    if names is None:
+        names = table.memo[key] = [(o, identifiers.catalog_key(o.name, schema.dialect))
+                                   for o in object_names(table, schema, schema.dialect)]
+    return names
+
+
+_KIND_LABEL = {"primary key": "primary key constraint", "unique": "unique constraint", "check": "check constraint",
+               "foreign key": "foreign key constraint"}
+
+
+def _check_duplicate_names(schema: Schema, report: Reporter) -> None:
+    """Two objects of one namespace that the database would know by the same name: the DDL's
+    second CREATE fails.  Names compare as the engine stores them, so two long names that
+    PostgreSQL cuts to the same 63 bytes are the same name."""
+    dialect = schema.dialect
+    if not dialect.name_scopes or schema.incomplete:
+        return
+    # (the table, None for an enum; the object, its span relative to the table; the engine's key)
+    objects: list[tuple[Table | None, NamedObject, str]] = []
+    if dialect.native_enums:
+        objects += [(None, NamedObject("enum", e.name, e.span, True), identifiers.catalog_key(e.name, dialect))
+                    for e in schema.own_enums.values()]
+    for own in schema.tables.values():
+        objects += [(own, o, k) for o, k in _object_names(schema, own)]
+    # kind -> the namespaces it belongs to, as (position in name_scopes, whether per table)
+    scopes: dict[str, list[tuple[int, bool]]] = {}
+    for position, (scope, kinds) in enumerate(dialect.name_scopes):
+        for kind in kinds:
+            scopes.setdefault(kind, []).append((position, scope == "table"))
+    seen: dict[tuple[int, str, str], int] = {}
+    reported: set[tuple[int, int]] = set()
+    for i, (table, obj, key) in enumerate(objects):
+        for position, per_table in scopes.get(obj.kind, ()):
+            owner = table.name if per_table and table is not None else ""
+            first = seen.setdefault((position, owner, key), i)
+            if first != i and (first, i) not in reported:
+                reported.add((first, i))
+                _report_duplicate(schema, report, objects[i], objects[first])
+
+
+def _report_duplicate(schema: Schema, report: Reporter, second: tuple[Table | None, NamedObject, str],
+                      first: tuple[Table | None, NamedObject, str]) -> None:
+    dialect = schema.dialect
+    table, obj, _ = second
+    other_table, other, _ = first
+    span = table.at(obj.span) if table is not None else obj.span
+    other_span = other_table.at(other.span) if other_table is not None else other.span
+    label = _KIND_LABEL.get(obj.kind, obj.kind)
+    other_label = _KIND_LABEL.get(other.kind, other.kind)
+    where = f" of table {other_table.name}" if other_table is not None and other_table is not table \
+        and other.kind != "table" else ""
+    message = (f"{label} name '{obj.name}'{'' if obj.written else ' (made up by schema-lang)'} is the name of "
+               f"{other_label} '{other.name}'{where} too")
+    stored = identifiers.stored(obj.name, dialect)
+    if stored != obj.name or identifiers.stored(other.name, dialect) != other.name:
+        message += (f" once {dialect.display_name} cuts both to {dialect.identifier_limit} "
+                    f"{dialect.identifier_limit_unit} ('{stored}')")
+    elif obj.name != other.name:
+        message += f": {dialect.display_name} does not tell them apart"
+    message += f"; {dialect.display_name} refuses the second one"
+    if not obj.written and obj.kind in ("index", "foreign key"):
+        message += ": give it a name of its own with `name:`"
+    else:
+        message += ": rename one of them"
+    related = ((other_span[0], other_span[1], f"{other_label} '{other.name}'"),)
+    report("design/duplicate-name", message, span, table.name if table is not None else None, related=related)

@@ -12,25 +12,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
 
-from ..diagnostics import Severity
-from ..loader import Reporter, table_local
-from ..model import Schema, Span, Table
-from ..rules import Rule, register
+from ..core.diagnostics import Reporter, Severity
+from ..core.loader import table_local
+from ..core.model import Schema, Span, Table
 from .queries import ParsedQuery, parse_query
-
-register(
-    Rule("index/fk-missing-index", Severity.WARNING,
-         "A foreign key whose columns do not lead any index of its table"),
-    Rule("index/query-missing-index", Severity.WARNING,
-         "A declared query that no index serves"),
-    Rule("index/redundant-index", Severity.WARNING,
-         "An index whose columns lead another index of the same kind"),
-    Rule("index/duplicate-index", Severity.WARNING,
-         "Two indexes with the same columns, order and kind"),
-    Rule("index/write-heavy-table", Severity.WARNING,
-         "A write-heavy schema with many secondary indexes on one table"),
-    Rule("query/syntax", Severity.ERROR, "A declared query that is not valid SQL"),
-)
 
 
 @dataclass(slots=True)
@@ -230,7 +215,7 @@ def _query_findings(schema: Schema, parsed: ParsedQuery, report: Reporter) -> No
     if parsed.problems or schema.incomplete:
         return
     for access in parsed.accesses:
-        eq, tail, served = index_for(access, parsed.limit)
+        eq, tail, served = index_for(access, access.limit)
         if served is not None or (not eq and not tail):
             continue
         columns = [(c, False) for c in eq] + tail
@@ -240,7 +225,7 @@ def _query_findings(schema: Schema, parsed: ParsedQuery, report: Reporter) -> No
         lookup = " and ".join(filter(None, [
             f"equality on {', '.join(eq)}" if eq else "",
             ("order " + ", ".join(f"{c} desc" if d else c for c, d in tail))
-            if tail and access.serves_order(parsed.limit)
+            if tail and access.serves_order(access.limit)
             else (f"a range on {tail[0][0]}" if tail else "")]))
         report("index/query-missing-index",
                f"query '{query.name}'{frequency} reads {access.table.name} by {lookup}, and no index fits: "

@@ -14,29 +14,11 @@ import re
 from dataclasses import dataclass, field
 from functools import partial
 
-from ..diagnostics import Severity
-from ..loader import Reporter, table_local
-from ..model import Column, ForeignKey, Schema, Span, Table
-from ..rules import Rule, register
-from ..types import TEXT_TYPES
+from ..core.diagnostics import Reporter
+from ..core.loader import table_local
+from ..core.model import Column, ForeignKey, Schema, Span, Table
+from ..core.types import TEXT_TYPES
 from .dependencies import FD, Analysis, Relation, analyse, closure
-
-register(
-    Rule("normalization/repeating-group", Severity.WARNING,
-         "Columns that repeat one attribute with a counter (phone1, phone2, phone3): 1NF"),
-    Rule("normalization/multivalued-column", Severity.INFO,
-         "A column that holds a list of values: 1NF"),
-    Rule("normalization/duplicated-attribute", Severity.WARNING,
-         "A column that copies an attribute of a table the row already references"),
-    Rule("normalization/partial-dependency", Severity.WARNING,
-         "A non-key column that depends on part of a composite key: 2NF"),
-    Rule("normalization/transitive-dependency", Severity.WARNING,
-         "A non-key column that depends on another non-key column: 3NF"),
-    Rule("normalization/bcnf-violation", Severity.INFO,
-         "A dependency whose determinant is not a key and whose dependent is part of a key: BCNF"),
-    Rule("normalization/key-search-bounded", Severity.INFO,
-         "Too many dependencies to list every candidate key exhaustively"),
-)
 
 # Columns that many tables have for their own reasons: equal names are not copies.
 GENERIC_COLUMNS = frozenset(["id", "uuid", "created_at", "updated_at", "deleted_at", "created_by", "updated_by",
@@ -51,7 +33,8 @@ LIST_NAMES = frozenset(["tags", "labels", "keywords", "categories", "roles", "pe
                         "phone_numbers", "ids", "attachments", "urls", "links", "aliases"])
 LIST_SUFFIXES = ("_ids", "_list", "_csv", "_tags", "_array")
 
-_COUNTER_RE = re.compile(r"^(?P<pre>[a-z][a-z_]*?)_?(?P<n>\d{1,3})(?P<post>_[a-z][a-z0-9_]*)?$", re.IGNORECASE)
+# letters of any script (`[^\W\d_]`), as names may have: phone1, phone_2, телефон3
+_COUNTER_RE = re.compile(r"^(?P<pre>[^\W\d_][^\W\d]*?)_?(?P<n>[0-9]{1,3})(?P<post>_[^\W\d_]\w*)?$")
 
 
 @dataclass(slots=True)

@@ -1,17 +1,17 @@
-"""Declared queries: parsed with sqlglot, checked against the schema, and reduced to
-what an index can serve — per table, the columns compared for equality, the range
-column, the sort order and the columns read."""
+"""Declared queries: checked against the schema, and reduced to what an index can serve —
+per table and query block, the columns compared for equality, the range column, the sort
+order and the columns read.  Reading the SQL and resolving its names is `sql.queries`'."""
 from __future__ import annotations
 
-import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 import sqlglot
 from sqlglot import exp
 
-from ..loader import did_you_mean, replace_fix
-from ..model import Query, Schema, Span, Table
+from ..core.diagnostics import did_you_mean, replace_fix
+from ..core.model import Query, Schema, Span, Table
+from ..sql.queries import COLUMN, UNKNOWN, UNKNOWN_SOURCE, Block, ColumnRef, Resolution, read
 
 
 @dataclass(slots=True)
@@ -28,6 +28,7 @@ class Access:
     conjuncts: list[str] = field(default_factory=list)  # predicate texts, for partial indexes
     null_tests: list[str] = field(default_factory=list)  # columns compared with IS NULL
     driving: bool = False
+    limit: bool = False  # its query block has a LIMIT (pass it to `wanted`, `index_for`)
 
     def serves_order(self, limit: bool) -> bool:
         """Whether the wanted index's tail is the sort order (else a range column)."""
@@ -50,8 +51,8 @@ class Access:
 @dataclass(slots=True)
 class ParsedQuery:
     query: Query
-    accesses: list[Access]
-    limit: bool
+    accesses: list[Access]  # the statement's own query block's first, then its subqueries', CTEs', ...
+    limit: bool  # the statement's own query block has a LIMIT (each access knows its block's)
     # (rule, message, document span, fixes)
     problems: list[tuple[str, str, Span, tuple]]
 
@@ -75,31 +76,12 @@ def _conjuncts(condition: exp.Expr | None) -> list[exp.Expr]:
     return [condition]
 
 
-def _constant(node: exp.Expr) -> bool:
-    """A value fixed for one execution: literals, parameters, expressions without columns."""
-    return not any(True for _ in node.find_all(exp.Column)) and not node.find(exp.Select)
-
-
-_NUMBERED_PARAMETER = re.compile(r"\$\d+")
-
-
-def _portable_parameters(sql: str) -> str:
-    """`$1` read by every dialect: replaced by `?` padded to the same length, so offsets hold."""
-    return _NUMBERED_PARAMETER.sub(lambda m: "?" + " " * (len(m.group(0)) - 1), sql)
-
-
-@lru_cache(maxsize=1024)
-def _statements(sql: str, dialect: str | None) -> list[exp.Expr]:
-    """sqlglot's reading of a query, kept across keystrokes (the trees are only read, never changed)."""
-    text = sql if dialect == "postgres" else _portable_parameters(sql)
-    return [s for s in sqlglot.parse(text, read=dialect) if s is not None]
-
-
 def parse_query(schema: Schema, query: Query) -> ParsedQuery:
     dialect = schema.dialect.sqlglot_name or None
     problems: list[tuple[str, str, Span, tuple]] = []
     try:
-        statements = _statements(query.sql, dialect)
+        reading = read(query.sql, dialect)
+        statements = reading.statements
     except sqlglot.errors.ParseError as exc:
         err = exc.errors[0] if exc.errors else {}
         start = _error_offset(query.sql, err)
@@ -114,11 +96,19 @@ def parse_query(schema: Schema, query: Query) -> ParsedQuery:
         problems.append(("query/syntax", f"query '{query.name}' must be one SQL statement", query.sql_node_span, ()))
         return ParsedQuery(query, [], False, problems)
     statement = statements[0]
-    if not isinstance(statement, (exp.Select, exp.Update, exp.Delete)):
-        problems.append(("query/syntax", f"query '{query.name}': only SELECT, UPDATE and DELETE are analysed",
+    if not isinstance(statement, (exp.Query, exp.Update, exp.Delete, exp.Insert)):
+        problems.append(("query/syntax",
+                         f"query '{query.name}': only SELECT, INSERT, UPDATE and DELETE are analysed",
                          query.sql_node_span, ()))
         return ParsedQuery(query, [], False, problems)
-    return _Reader(schema, query, statement, problems).read()
+    return _Reader(schema, query, reading.resolve(_catalog(schema)), problems).read()
+
+
+def _catalog(schema: Schema):
+    def columns(name: str) -> Sequence[str] | None:
+        table = schema.table(name)
+        return None if table is None else tuple(table.columns)
+    return columns
 
 
 def _error_offset(sql: str, err: dict) -> int:
@@ -134,113 +124,136 @@ def _error_offset(sql: str, err: dict) -> int:
 
 
 class _Reader:
-    def __init__(self, schema: Schema, query: Query, statement: exp.Expr, problems) -> None:
+    def __init__(self, schema: Schema, query: Query, resolution: Resolution, problems) -> None:
         self.schema = schema
         self.query = query
-        self.statement = statement
+        self.resolution = resolution
         self.problems = problems
-        self.accesses: dict[str, Access] = {}  # by alias (or table name)
+        # by query block, then by alias (or table name)
+        self.accesses: dict[int, dict[str, Access]] = {}
+        self.block: Block | None = None  # the block being read
 
     def read(self) -> ParsedQuery:
-        statement = self.statement
-        tables = [t for t in statement.find_all(exp.Table) if t.find_ancestor(exp.Select, exp.Update, exp.Delete)
-                  is statement or isinstance(statement, (exp.Update, exp.Delete))]
-        with_ = statement.args.get("with_") or statement.args.get("with")
-        ctes = {cte.alias for cte in with_.expressions} if with_ is not None else set()
-        for node in tables:
-            name = node.name
-            if name in ctes and not node.db:
-                continue  # a WITH query's name, not a table
-            table = self.schema.table(name)
-            if table is None:
-                suggestion = did_you_mean(name, self.schema.tables)
-                span = _span(self.query, node)
-                self.problems.append(("reference/unknown-table",
-                                      f"query '{self.query.name}' reads table '{name}', which is not declared"
-                                      + (f"; did you mean '{suggestion}'?" if suggestion else ""),
-                                      span, replace_fix(span, suggestion) if suggestion else ()))
-                continue
-            alias = node.alias_or_name
-            self.accesses[alias] = Access(table, alias)
-        if not self.accesses and not self.problems:
+        resolution = self.resolution
+        self._names()
+        if resolution.failed:
             return ParsedQuery(self.query, [], False, self.problems)
-        for column in statement.find_all(exp.Column):
-            if column.find_ancestor(exp.Select) not in (statement, None) and isinstance(statement, exp.Select):
-                continue  # inside a subquery
-            self.resolve(column)
-        conditions = [statement.args.get("where")]
-        for join in statement.args.get("joins") or []:
-            conditions.append(join.args.get("on"))
+        for block in resolution.blocks:
+            read: dict[str, Access] = {}
+            for alias, source in block.sources.items():
+                table = self.schema.table(source.table) if source.table is not None and source.read else None
+                if table is not None:
+                    read[alias] = Access(table, alias, limit=block.limit)
+            if read:
+                self.accesses[id(block)] = read
+        for ref in resolution.columns:
+            access = self._access(ref)
+            if access is not None:
+                access.columns.add(ref.name)
+        for block in resolution.blocks:
+            if id(block) in self.accesses:
+                self._block(block)
+        accesses = [a for b in resolution.blocks for a in self.accesses.get(id(b), {}).values()]
+        root = resolution.root
+        return ParsedQuery(self.query, accesses, root is not None and root.limit, self.problems)
+
+    def _block(self, block: Block) -> None:
+        """What one query block asks of the indexes of the tables it reads itself."""
+        self.block = block
+        expression = block.expression
+        conditions = [expression.args.get("where")]
+        conditions.extend(join.args.get("on") for join in block.joins)
         for condition in conditions:
             if condition is None:
                 continue
             inner = condition.this if isinstance(condition, exp.Where) else condition
             for conjunct in _conjuncts(inner):
                 self.predicate(conjunct)
-        # the planner starts from a table the query filters by constants: the first such in
+        # the planner starts from a table the block filters by constants: the first such in
         # FROM/JOIN order, else the first table
-        accesses = list(self.accesses.values())
-        if accesses:
-            driving = next((a for a in accesses if a.equality or a.ranges), accesses[0])
-            driving.driving = True
-        order = statement.args.get("order")
+        accesses = list(self.accesses[id(block)].values())
+        driving = next((a for a in accesses if a.equality or a.ranges), accesses[0])
+        driving.driving = True
+        order = expression.args.get("order")
         if order is not None:
             self.ordering([(o.this, bool(o.args.get("desc"))) for o in order.expressions])
-        elif statement.args.get("group"):
-            self.ordering([(g, False) for g in statement.args["group"].expressions])
-        limit = statement.args.get("limit") is not None
-        return ParsedQuery(self.query, list(self.accesses.values()), limit, self.problems)
+        elif expression.args.get("group"):
+            self.ordering([(g, False) for g in expression.args["group"].expressions])
 
-    def resolve(self, column: exp.Column) -> Access | None:
+    # -- names ------------------------------------------------------------------------
+    def _names(self) -> None:
+        """The names no table in reach has: findings with the exact range, and a did-you-mean."""
+        for ref in self.resolution.tables:
+            if ref.known:
+                continue
+            name = ref.name
+            suggestion = did_you_mean(name, self.schema.tables)
+            span = _span(self.query, ref.node)
+            self.problems.append(("reference/unknown-table",
+                                  f"query '{self.query.name}' reads table '{name}', which is not declared"
+                                  + (f"; did you mean '{suggestion}'?" if suggestion else ""),
+                                  span, replace_fix(span, suggestion) if suggestion else ()))
+        for column in self.resolution.columns:
+            if column.kind == UNKNOWN:
+                self._unknown_column(column)
+            elif column.kind == UNKNOWN_SOURCE and column.qualifier is not None:
+                qualifier = column.qualifier.name
+                span = _span(self.query, column.qualifier)
+                suggestion = did_you_mean(qualifier, column.visible)
+                self.problems.append(("reference/unknown-table",
+                                      f"query '{self.query.name}' names '{qualifier}.{column.name}', but no table "
+                                      f"or alias '{qualifier}' is in reach there"
+                                      + (f"; did you mean '{suggestion}'?" if suggestion else ""),
+                                      span, replace_fix(span, suggestion) if suggestion else ()))
+
+    def _unknown_column(self, column: ColumnRef) -> None:
         name = column.name
-        qualifier = column.table
-        if qualifier:
-            access = self.accesses.get(qualifier)
-            if access is None:
-                return None  # an unknown alias: reported as an unknown table, or a subquery's
-            candidates = [access]
+        span = _span(self.query, column.ident)
+        own = [s for s in column.searched if column.block.sources.get(s.alias) is s] or list(column.searched)
+        names = [c for s in column.searched for c in s.columns or ()]
+        if own:
+            where = f"which {', '.join(dict.fromkeys(s.label for s in own))} does not have"
         else:
-            candidates = [a for a in self.accesses.values() if name in a.table.columns]
-            if not candidates:
-                if self.accesses and not self._is_output_alias(name):
-                    tables = list(self.accesses.values())
-                    names = [c for a in tables for c in a.table.columns]
-                    self._unknown_column(column, name, ", ".join(a.table.name for a in tables), names)
-                return None
-        access = candidates[0]
-        if name not in access.table.columns:
-            self._unknown_column(column, name, access.table.name, list(access.table.columns))
-            return None
-        access.columns.add(name)
-        return access
-
-    def _is_output_alias(self, name: str) -> bool:
-        if not isinstance(self.statement, exp.Select):
-            return False
-        return any(isinstance(e, exp.Alias) and e.alias == name for e in self.statement.expressions)
-
-    def _unknown_column(self, column: exp.Column, name: str, where: str, names: list[str]) -> None:
-        span = _span(self.query, column)
+            where = "which is not an output column of the query"
         suggestion = did_you_mean(name, names)
         self.problems.append(("reference/unknown-column",
-                              f"query '{self.query.name}' names column '{name}', which {where} does not have"
+                              f"query '{self.query.name}' names column '{name}', {where}"
                               + (f"; did you mean '{suggestion}'?" if suggestion else ""),
                               span, replace_fix(span, suggestion) if suggestion else ()))
 
+    # -- index lookups ------------------------------------------------------------------
+    def _access(self, ref: ColumnRef) -> Access | None:
+        """The access of the table `ref` is a column of, when its block reads that table itself."""
+        if ref.kind != COLUMN or ref.source is None or ref.owner is None:
+            return None
+        return self.accesses.get(id(ref.owner), {}).get(ref.source.alias)
+
     def _column_access(self, node: exp.Expr) -> tuple[Access, str] | None:
+        """(access, column) for a column of a table the current block reads."""
         if not isinstance(node, exp.Column):
             return None
-        access = self.resolve(node)
+        ref = self.resolution.by_node.get(id(node))
+        if ref is None or ref.owner is not self.block:
+            return None
+        access = self._access(ref)
         return (access, node.name) if access is not None else None
+
+    def _constant(self, node: exp.Expr) -> bool:
+        """A value fixed for one execution of the block: literals, parameters, columns of an
+        enclosing block (a correlated subquery runs once per outer row), expressions of these."""
+        if node.find(exp.Select):
+            return False
+        for column in node.find_all(exp.Column):
+            ref = self.resolution.by_node.get(id(column))
+            if ref is None or ref.kind != COLUMN or ref.owner is None or ref.owner is self.block:
+                return False
+        return True
 
     def predicate(self, conjunct: exp.Expr) -> None:
         """Notes what one AND-ed condition lets an index do."""
         found = None if conjunct.args.get("negate") else self._indexable(conjunct)  # NOT ...: no seek
         if found is None:
-            # nothing an index seeks on (OR, functions of columns, NOT ...); its columns are still read
-            for column in conjunct.find_all(exp.Column):
-                self.resolve(column)
-            return
+            return  # nothing an index seeks on (OR, functions of columns, NOT ...)
         kind, (access, name) = found
         if kind == "join":
             return
@@ -261,7 +274,7 @@ class _Reader:
                 return "join", left
             side = left or right
             other = conjunct.right if left else conjunct.left
-            return ("equality", side) if side and _constant(other) else None
+            return ("equality", side) if side and self._constant(other) else None
         if isinstance(conjunct, exp.In) and not conjunct.args.get("query"):
             side = self._column_access(conjunct.this)
             return ("equality", side) if side else None
@@ -270,7 +283,8 @@ class _Reader:
             return ("equality", side) if side else None
         if isinstance(conjunct, (exp.GT, exp.GTE, exp.LT, exp.LTE)):
             left, right = self._column_access(conjunct.left), self._column_access(conjunct.right)
-            side = left if left and _constant(conjunct.right) else right if right and _constant(conjunct.left) else None
+            side = (left if left and self._constant(conjunct.right)
+                    else right if right and self._constant(conjunct.left) else None)
             return ("range", side) if side else None
         if isinstance(conjunct, exp.Between):
             side = self._column_access(conjunct.this)

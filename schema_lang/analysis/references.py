@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from functools import partial
 
-from ..diagnostics import Fix
-from ..loader import Reporter, did_you_mean, replace_fix, table_local
-from ..model import Column, ForeignKey, Schema, Span, Table
-from ..types import ColumnType
+from ..core.diagnostics import Fix, Reporter, did_you_mean, replace_fix
+from ..core.loader import table_local
+from ..core.model import Column, ForeignKey, Schema, Span, Table
+from ..core.types import ColumnType
 
 
 def check(schema: Schema, report: Reporter) -> None:

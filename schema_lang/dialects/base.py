@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..sql import identifiers
+
 
 @dataclass(frozen=True, slots=True)
 class TypeMapping:
@@ -36,6 +38,11 @@ class Dialect:
     arrays: bool = False
     notes: dict[str, str] = field(default_factory=dict)
     identifier_quote: str = '"'
+    # the engine cuts a longer name to the limit (PostgreSQL, with only a notice) instead of refusing it
+    identifier_truncated: bool = False
+    # which names must differ from each other: (scope, kinds), scope "schema" or "table", kinds among
+    # table, partition, enum, index, primary key, unique, check, foreign key (as the DDL creates them)
+    name_scopes: tuple[tuple[str, frozenset[str]], ...] = ()
     partial_indexes: bool = True
     include_columns: bool = False
     # index methods the engine has (others are left out of the DDL with a note)
@@ -49,6 +56,11 @@ class Dialect:
     time_precision: bool = True
     # write regular-expression matches as `x REGEXP 'p'` (MariaDB has no REGEXP_LIKE in CHECKs)
     regexp_operator: bool = False
+    # sqlglot expression kinds a CHECK cannot use here (SQLite has no REGEXP function by default)
+    unsupported_in_checks: tuple[str, ...] = ()
+    # a backslash in a string literal escapes the next character (MySQL/MariaDB by default), so a
+    # literal must double it or a description ending in a backslash could end the string early
+    string_backslash_escapes: bool = False
     # where descriptions go: "statements" (COMMENT ON), "inline" (COMMENT '...' clauses),
     # or "sql" (-- comments inside CREATE TABLE, which SQLite keeps with the table's definition)
     comments: str = "sql"
@@ -78,20 +90,12 @@ class Dialect:
     # report PostgreSQL's long-lock operations (migration/locks-table) and offer online forms
     lock_findings: bool = False
 
+    # shortcuts for sql/identifiers.py, which holds the rules for names
     def quote(self, name: str) -> str:
-        q = self.identifier_quote
-        return q + name.replace(q, q + q) + q
+        return identifiers.quoted(name, self)
 
     def is_reserved(self, name: str) -> bool:
-        return name.lower() in self.reserved_words
-
-    def identifier_length(self, name: str) -> int:
-        if self.identifier_limit_unit == "bytes":
-            return len(name.encode("utf-8"))
-        return len(name)
-
-    def identifier_too_long(self, name: str) -> bool:
-        return self.identifier_limit is not None and self.identifier_length(name) > self.identifier_limit
+        return identifiers.is_reserved(name, self)
 
 
 def words(text: str) -> frozenset[str]:

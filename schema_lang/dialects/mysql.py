@@ -63,6 +63,14 @@ DIALECT = Dialect(
     display_name="MySQL/MariaDB",
     identifier_limit=64,
     identifier_limit_unit="characters",
+    # each kind of constraint has its own namespace per database; indexes are per table, and
+    # the primary key is always called PRIMARY
+    name_scopes=(
+        ("schema", frozenset({"table"})),
+        ("table", frozenset({"index", "unique"})),
+        ("schema", frozenset({"foreign key"})),
+        ("schema", frozenset({"check"})),
+    ),
     reserved_words=RESERVED,
     types=TYPES,
     indexes_foreign_keys=True,
@@ -74,6 +82,7 @@ DIALECT = Dialect(
     prefix_indexed_types=frozenset({"text", "bytes", "json", "jsonb", "array"}),
     now_default="CURRENT_TIMESTAMP(6)",
     regexp_operator=True,
+    string_backslash_escapes=True,
     comments="inline",
     identity_sql="AUTO_INCREMENT",
     alter_column="modify",

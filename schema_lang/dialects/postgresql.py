@@ -43,6 +43,14 @@ DIALECT = Dialect(
     display_name="PostgreSQL",
     identifier_limit=63,
     identifier_limit_unit="bytes",
+    identifier_truncated=True,
+    name_scopes=(
+        # tables, their partitions, indexes and the indexes behind keys are all relations of the schema
+        ("schema", frozenset({"table", "partition", "index", "primary key", "unique"})),
+        # a table is also a row type, so it cannot share its name with an enum
+        ("schema", frozenset({"table", "partition", "enum"})),
+        ("table", frozenset({"primary key", "unique", "check", "foreign key"})),
+    ),
     reserved_words=RESERVED,
     types=TYPES,
     indexes_foreign_keys=False,

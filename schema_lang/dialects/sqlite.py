@@ -40,10 +40,13 @@ TYPES = {
 
 DIALECT = Dialect(
     sqlglot_name="sqlite",
+    unsupported_in_checks=("RegexpLike",),
     name="sqlite",
     display_name="SQLite",
     identifier_limit=None,
     identifier_limit_unit="characters",
+    # tables and indexes (uniques are unique indexes here) share the schema's namespace
+    name_scopes=(("schema", frozenset({"table", "index", "unique"})),),
     reserved_words=RESERVED,
     types=TYPES,
     indexes_foreign_keys=False,

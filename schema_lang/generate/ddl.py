@@ -8,41 +8,26 @@ cannot add constraints later, keeps it inline: it checks foreign keys lazily).
 """
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import cast
 
-import sqlglot
-from sqlglot import exp
-
+from ..core.model import Column, ForeignKey, Index, Partitioning, Schema, Span, Table
+from ..core.types import ColumnType
 from ..dialects import Dialect
-from ..model import Column, ForeignKey, Index, Partitioning, Schema, Table
-from ..types import ColumnType
-
-_PLAIN_IDENTIFIER = re.compile(r"[a-z_][a-z0-9_$]*")
-
-
-def quote(dialect: Dialect, name: str) -> str:
-    """Quotes an identifier exactly when it needs it: reserved, mixed case, spaces, symbols."""
-    if _PLAIN_IDENTIFIER.fullmatch(name) and not dialect.is_reserved(name):
-        return name
-    return dialect.quote(name)
+from ..sql.expressions import check_sql, default_sql, mentioned_columns, one_line, string_literal
+from ..sql.identifiers import quote, shorten
 
 
 def _short(name: str, dialect: Dialect, notes: list[str] | None = None) -> str:
-    """A generated name within the dialect's limit (a hash keeps shortened names apart; the
-    shortening is noted, never silent).  Names the user wrote are never shortened: those
-    are reported by design/identifier-too-long."""
-    limit = dialect.identifier_limit
-    if limit is None or len(name.encode()) <= limit:
-        return name
-    digest = hashlib.sha1(name.encode()).hexdigest()[:8]
-    short = name[: limit - 9] + "_" + digest
-    if notes is not None:
+    """A generated name within the dialect's limit (see identifiers.shorten); the shortening
+    is noted, never silent.  Names the user wrote are never shortened: those are reported
+    by design/identifier-too-long."""
+    short = shorten(name, dialect)
+    if short != name and notes is not None:
         notes.append(f"generated name {name} is longer than {dialect.display_name} allows "
-                     f"({limit} {dialect.identifier_limit_unit}): written as {short}")
+                     f"({dialect.identifier_limit} {dialect.identifier_limit_unit}): written as {short}")
     return short
 
 
@@ -71,8 +56,9 @@ def column_type_sql(ctype: ColumnType, dialect: Dialect, schema: Schema) -> str:
         values = ctype.enum_values or tuple(schema.enums[cast(str, ctype.enum_name)].values)
         if dialect.native_enums:
             # a named enum is a type; an inline one is text with a CHECK (see generate)
-            return quote(dialect, ctype.enum_name) if ctype.enum_name else "TEXT"
-        return mapping.sql.format(values=", ".join(_string(v) for v in values), name=ctype.enum_name or "")
+            return quote(ctype.enum_name, dialect) if ctype.enum_name else "TEXT"
+        listed = ", ".join(string_literal(v, dialect) for v in values)
+        return mapping.sql.format(values=listed, name=ctype.enum_name or "")
     p = ctype.params
     if ctype.base == "uuid" and schema.uuid_storage == "binary16" and mapping.note:
         return "BINARY(16)"
@@ -89,38 +75,13 @@ def column_type_sql(ctype: ColumnType, dialect: Dialect, schema: Schema) -> str:
 
 
 # operators a dialect cannot evaluate in a CHECK: the constraint is left out with a note
-_UNSUPPORTED_IN_CHECKS = {"sqlite": ("RegexpLike",), "mysql": ()}
-
-
-def _check_sql(check: str, schema: Schema, dialect: Dialect, where: str, notes: list[str]) -> str | None:
-    """A CHECK expression written for the file's dialect, in the target dialect's SQL."""
-    source = schema.source_dialect.sqlglot_name or None
-    if source == dialect.sqlglot_name:
-        return check
-    try:
-        tree = sqlglot.parse_one(check, read=source)
-    except sqlglot.errors.SqlglotError:
-        notes.append(f"CHECK on {where} left out: it could not be read ({check})")
-        return None
-    unsupported = _UNSUPPORTED_IN_CHECKS.get(dialect.name, ())
-    if any(type(node).__name__ in unsupported for node in tree.walk()):
-        notes.append(f"CHECK on {where} left out: {dialect.display_name} cannot evaluate ({check})")
-        return None
-    if dialect.regexp_operator:
-        tree = tree.transform(lambda node: exp.Anonymous(this="__regexp__", expressions=[node.this, node.expression])
-                              if isinstance(node, exp.RegexpLike) else node)
-        sql = tree.sql(dialect=dialect.sqlglot_name)
-        return re.sub(r"__regexp__\((.+?), ('(?:[^']|'')*')\)", r"\1 REGEXP \2", sql, flags=re.I)
-    return tree.sql(dialect=dialect.sqlglot_name)
-
-
 HASH_PARTITIONS = 4
 
 
 def _partitions(table: Table, dialect: Dialect) -> list[tuple[str, str]]:
     """Partitions that let the table take rows at once: a default partition for range and
     list partitioning (add ranges as data arrives), four for hash partitioning."""
-    q = lambda n: quote(dialect, n)  # noqa: E731
+    q = lambda n: quote(n, dialect)  # noqa: E731
     partitioning = cast(Partitioning, table.partition_by)  # the caller checked the table is partitioned
     if partitioning.method == "hash":
         names = [_short(f"{table.name}_p{i}", dialect) for i in range(HASH_PARTITIONS)]
@@ -128,50 +89,6 @@ def _partitions(table: Table, dialect: Dialect) -> list[tuple[str, str]]:
                        f"FOR VALUES WITH (MODULUS {HASH_PARTITIONS}, REMAINDER {i})") for i, name in enumerate(names)]
     name = _short(f"{table.name}_default", dialect)
     return [(name, f"CREATE TABLE {q(name)} PARTITION OF {q(table.name)} DEFAULT")]
-
-
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
-
-
-def _string(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
-
-
-_NOW = re.compile(r"(?i)now\(\)|current_timestamp(\(\))?|localtimestamp")
-
-
-def _default_sql(column: Column, dialect: Dialect, schema: Schema) -> str | None:
-    """A column default in the target dialect: translated from the file's dialect, the
-    current time spelled the target's way, expressions parenthesized where the engine asks."""
-    default = column.default
-    if default is None:
-        return None
-    text = default.strip()
-    if _NOW.fullmatch(text):
-        precision = column.type.params if column.type is not None and column.type.base in (
-            "time", "timestamp", "timestamptz") and dialect.time_precision else ()
-        if precision:  # MySQL refuses a default more precise than its column
-            return re.sub(r"\((\d+)\)$", f"({precision[0]})", dialect.now_default)
-        return dialect.now_default
-    ctype = column.type
-    if ctype is not None and ctype.base == "enum":
-        values = ctype.enum_values or (schema.enums[ctype.enum_name].values if ctype.enum_name in schema.enums else ())
-        if text in values:  # `default pending`: the file may name an enum value without quotes
-            return _string(text)
-    source = schema.source_dialect.sqlglot_name
-    if source == dialect.sqlglot_name:
-        return text
-    try:
-        tree = sqlglot.parse_one(text, read=source)
-    except sqlglot.errors.SqlglotError:
-        return text
-    if isinstance(tree, exp.Cast) and isinstance(tree.this, exp.Literal):
-        tree = tree.this  # '{}'::jsonb: the engine converts the literal itself
-    sql = tree.sql(dialect=dialect.sqlglot_name)
-    simple = isinstance(tree, (exp.Literal, exp.Boolean, exp.Null)) or (
-        isinstance(tree, exp.Neg) and isinstance(tree.this, exp.Literal))
-    return sql if simple else f"({sql})"
 
 
 @dataclass(slots=True)
@@ -199,7 +116,7 @@ class ColumnDef:
     rowid_key: bool = False  # SQLite's INTEGER PRIMARY KEY
 
     def sql(self, dialect: Dialect) -> str:
-        q = quote(dialect, self.name)
+        q = quote(self.name, dialect)
         if self.rowid_key:
             line = f"{q} INTEGER PRIMARY KEY"
         else:
@@ -212,9 +129,9 @@ class ColumnDef:
                 parts.append(f"DEFAULT {self.default}")
             line = " ".join(parts)
         if self.comment and dialect.comments == "inline":
-            line += f" COMMENT {_string(self.comment)}"
+            line += f" COMMENT {string_literal(self.comment, dialect)}"
         if self.comment and dialect.comments == "sql":
-            line = f"-- {_one_line(self.comment)}\n  {line}"
+            line = f"-- {one_line(self.comment)}\n  {line}"
         return line
 
 
@@ -227,9 +144,12 @@ class ConstraintDef:
     target: str | None = None  # a foreign key's referenced table
     target_columns: tuple[str, ...] = ()
     deferred: bool = False  # a foreign key closing a cycle: added once both tables exist
+    # where the file declares it (relative to the table), and whether the file gives its name
+    span: Span | None = field(default=None, compare=False)
+    written: bool = field(default=False, compare=False)
 
     def sql(self, dialect: Dialect) -> str:
-        return f"CONSTRAINT {quote(dialect, self.name)} {self.body}"
+        return f"CONSTRAINT {quote(self.name, dialect)} {self.body}"
 
 
 @dataclass(slots=True)
@@ -238,6 +158,8 @@ class IndexDef:
     sql: str  # the CREATE INDEX statement
     columns: tuple[str, ...]  # the leading plain columns, in order (what a foreign key can use)
     unique: bool = False
+    span: Span | None = field(default=None, compare=False)
+    written: bool = field(default=False, compare=False)
 
 
 @dataclass(slots=True)
@@ -264,22 +186,22 @@ class TableDef:
             if constraint.kind == "foreign key" and not with_foreign_key(constraint):
                 continue
             lines.append(constraint.sql(dialect))
-        sql = f"CREATE TABLE {quote(dialect, name or self.name)} (\n  " + ",\n  ".join(lines) + "\n)"
+        sql = f"CREATE TABLE {quote(name or self.name, dialect)} (\n  " + ",\n  ".join(lines) + "\n)"
         sql += self.partition_clause
         if self.comment and dialect.comments == "inline":
-            sql += f" COMMENT={_string(self.comment)}"
+            sql += f" COMMENT={string_literal(self.comment, dialect)}"
         if self.comment and dialect.comments == "sql":
-            sql = f"-- {_one_line(self.comment)}\n" + sql
+            sql = f"-- {one_line(self.comment)}\n" + sql
         return sql
 
     def comment_statements(self, dialect: Dialect) -> list[str]:
         if dialect.comments != "statements":
             return []
-        q = lambda n: quote(dialect, n)  # noqa: E731
+        q = lambda n: quote(n, dialect)  # noqa: E731
         out = []
         if self.comment:
-            out.append(f"COMMENT ON TABLE {q(self.name)} IS {_string(self.comment)}")
-        out.extend(f"COMMENT ON COLUMN {q(self.name)}.{q(c.name)} IS {_string(c.comment)}"
+            out.append(f"COMMENT ON TABLE {q(self.name)} IS {string_literal(self.comment, dialect)}")
+        out.extend(f"COMMENT ON COLUMN {q(self.name)}.{q(c.name)} IS {string_literal(c.comment, dialect)}"
                    for c in self.columns.values() if c.comment)
         return out
 
@@ -303,15 +225,6 @@ def _rowid_key(table: Table, dialect: Dialect) -> str | None:
     return column.name
 
 
-def _mentioned(sql: str, dialect: Dialect) -> tuple[str, ...]:
-    """The columns an expression names, in order of appearance."""
-    try:
-        tree = sqlglot.parse_one(sql, read=dialect.sqlglot_name or None)
-    except sqlglot.errors.SqlglotError:
-        return ()
-    return tuple(dict.fromkeys(c.name for c in tree.find_all(exp.Column)))
-
-
 def _check_name(table: Table, columns: tuple[str, ...], taken: set[str], dialect: Dialect) -> str:
     """A check named after the columns it mentions: stable while the expression is."""
     base = f"ck_{table.name}_{'_'.join(columns) if columns else 'row'}"
@@ -323,17 +236,17 @@ def _check_name(table: Table, columns: tuple[str, ...], taken: set[str], dialect
 
 def table_def(table: Table, schema: Schema, dialect: Dialect, notes: list[str], with_checks: bool = True,
               deferred: AbstractSet[int] = frozenset()) -> TableDef:
-    q = lambda n: quote(dialect, n)  # noqa: E731
+    q = lambda n: quote(n, dialect)  # noqa: E731
     rowid = _rowid_key(table, dialect)
     columns: dict[str, ColumnDef] = {}
     constraints: list[ConstraintDef] = []
     taken: set[str] = set()
-    checks: list[tuple[str, tuple[str, ...], str | None]] = []  # (sql, columns, fixed name)
+    checks: list[tuple[str, tuple[str, ...], str | None, Span]] = []  # (sql, columns, fixed name, where)
     for column in table.columns.values():
         if column.type is None:
             continue
         identity = column.identity and dialect.identity_sql is not None
-        default = None if column.identity else _default_sql(column, dialect, schema)
+        default = None if column.identity else default_sql(column, dialect, schema)
         columns[column.name] = ColumnDef(
             column.name, column_type_sql(column.type, dialect, schema),
             nullable=column.nullable and not column.identity and column.name not in table.primary_key,
@@ -341,31 +254,35 @@ def table_def(table: Table, schema: Schema, dialect: Dialect, notes: list[str], 
             rowid_key=column.name == rowid)
         if column.type.base == "enum" and dialect.enum_check and not (column.type.enum_name and dialect.native_enums):
             values = column.type.enum_values or tuple(schema.enums[cast(str, column.type.enum_name)].values)
-            checks.append((f"{q(column.name)} IN ({', '.join(_string(v) for v in values)})", (column.name,),
-                           _short(f"ck_{table.name}_{column.name}_in", dialect)))
+            listed = ", ".join(string_literal(v, dialect) for v in values)
+            checks.append((f"{q(column.name)} IN ({listed})", (column.name,),
+                           _short(f"ck_{table.name}_{column.name}_in", dialect), column.type_span))
         if with_checks and column.check:
-            check = _check_sql(column.check, schema, dialect, f"{table.name}.{column.name}", notes)
+            check = check_sql(column.check, schema, dialect, f"{table.name}.{column.name}", notes)
             if check:
-                checks.append((check, (column.name,), _short(f"ck_{table.name}_{column.name}", dialect)))
+                checks.append((check, (column.name,), _short(f"ck_{table.name}_{column.name}", dialect),
+                               column.check_span or column.span))
     if table.primary_key:
         constraints.append(ConstraintDef("primary key", primary_key_name(table, dialect, notes),
                                          f"PRIMARY KEY ({', '.join(q(c) for c in table.primary_key)})",
-                                         tuple(table.primary_key)))
+                                         tuple(table.primary_key), span=table.primary_key_span or (
+                                             table.primary_key_spans[0] if table.primary_key_spans
+                                             else table.span)))
     if dialect.unique_constraints:
         for unique in table.uniques:
             constraints.append(ConstraintDef("unique", unique_name(table, unique.columns, dialect, notes),
                                              f"UNIQUE ({', '.join(q(c) for c in unique.columns)})",
-                                             tuple(unique.columns)))
+                                             tuple(unique.columns), span=unique.span))
     if with_checks:
-        for check, _ in table.checks:
-            translated = _check_sql(check, schema, dialect, table.name, notes)
+        for check, check_span in table.checks:
+            translated = check_sql(check, schema, dialect, table.name, notes)
             if translated:
-                checks.append((translated, _mentioned(translated, dialect), None))
-    for sql, cols, name in checks:
+                checks.append((translated, mentioned_columns(translated, dialect), None, check_span))
+    for sql, cols, name, check_span in checks:
         if name is None or name in taken:
             name = _check_name(table, cols, taken, dialect)
         taken.add(name)
-        constraints.append(ConstraintDef("check", name, f"CHECK ({sql})", cols))
+        constraints.append(ConstraintDef("check", name, f"CHECK ({sql})", cols, span=check_span))
     for fk in table.foreign_keys:
         target = schema.table(fk.table)
         if target is None:
@@ -374,7 +291,7 @@ def table_def(table: Table, schema: Schema, dialect: Dialect, notes: list[str], 
             "foreign key", fk.name or _short(f"fk_{table.name}_{'_'.join(fk.columns)}", dialect, notes),
             _fk_sql(fk, schema, dialect), tuple(fk.columns), fk.table,
             tuple(fk.target_columns or target.primary_key),
-            deferred=id(fk) in deferred and dialect.alter_foreign_keys))
+            deferred=id(fk) in deferred and dialect.alter_foreign_keys, span=fk.span, written=fk.name is not None))
     indexes: list[IndexDef] = []
     if not dialect.unique_constraints:
         # named unique indexes, so plans and messages name them as the schema does
@@ -382,7 +299,7 @@ def table_def(table: Table, schema: Schema, dialect: Dialect, notes: list[str], 
             name = unique_name(table, unique.columns, dialect, notes)
             indexes.append(IndexDef(name, f"CREATE UNIQUE INDEX {q(name)} ON {q(table.name)} "
                                           f"({', '.join(q(c) for c in unique.columns)})",
-                                    tuple(unique.columns), unique=True))
+                                    tuple(unique.columns), unique=True, span=unique.span))
     for index in table.indexes:
         index_sql = _index_sql(table, index, dialect, schema, notes)
         if index_sql:
@@ -393,7 +310,7 @@ def table_def(table: Table, schema: Schema, dialect: Dialect, notes: list[str], 
                 leading.append(c.name)
             usable = not index.where and (index.using or "btree") in ("btree", "hash")
             indexes.append(IndexDef(index_name(table, index, dialect), index_sql, tuple(leading) if usable else (),
-                                    unique=index.unique))
+                                    unique=index.unique, span=index.span, written=index.name is not None))
     clause, partitions = "", []
     if table.partition_by is not None:
         part = table.partition_by
@@ -406,6 +323,27 @@ def table_def(table: Table, schema: Schema, dialect: Dialect, notes: list[str], 
     return TableDef(table.name, columns, constraints, indexes, table.description, clause, partitions, table)
 
 
+@dataclass(frozen=True, slots=True)
+class NamedObject:
+    """A name the DDL gives something: a table, partition, key, check, foreign key or index."""
+
+    kind: str  # as in Dialect.name_scopes
+    name: str
+    span: Span  # where the file declares it, relative to the table
+    written: bool  # the file gives the name (else schema-lang makes it up)
+
+
+def object_names(table: Table, schema: Schema, dialect: Dialect) -> list[NamedObject]:
+    """Every name the DDL of `table` uses, as `generate` writes them."""
+    tdef = table_def(table, schema, dialect, [])
+    out = [NamedObject("table", table.name, table.span, True)]
+    if table.partition_by is not None:
+        out += [NamedObject("partition", name, table.partition_by.span, False) for name, _ in tdef.partitions]
+    out += [NamedObject(c.kind, c.name, c.span or table.span, c.written) for c in tdef.constraints]
+    out += [NamedObject("index", i.name, i.span or table.span, i.written) for i in tdef.indexes]
+    return out
+
+
 def catalog(schema: Schema, dialect: Dialect | None = None, with_checks: bool = True) -> Catalog:
     dialect = dialect or schema.dialect
     notes: list[str] = []
@@ -416,7 +354,7 @@ def catalog(schema: Schema, dialect: Dialect | None = None, with_checks: bool = 
 
 
 def create_enum_sql(dialect: Dialect, name: str, values: tuple[str, ...]) -> str:
-    return f"CREATE TYPE {quote(dialect, name)} AS ENUM ({', '.join(_string(v) for v in values)})"
+    return f"CREATE TYPE {quote(name, dialect)} AS ENUM ({', '.join(string_literal(v, dialect) for v in values)})"
 
 
 def _ordered(schema: Schema) -> tuple[list[Table], set[int]]:
@@ -447,7 +385,7 @@ def _ordered(schema: Schema) -> tuple[list[Table], set[int]]:
 def _fk_sql(fk: ForeignKey, schema: Schema, dialect: Dialect) -> str:
     target = cast(Table, schema.table(fk.table))  # the caller checked it exists
     columns = fk.target_columns or target.primary_key
-    q = lambda n: quote(dialect, n)  # noqa: E731
+    q = lambda n: quote(n, dialect)  # noqa: E731
     sql = (f"FOREIGN KEY ({', '.join(q(c) for c in fk.columns)}) REFERENCES {q(fk.table)} "
            f"({', '.join(q(c) for c in columns)})")
     if fk.on_delete:
@@ -473,11 +411,11 @@ def generate(schema: Schema, dialect: Dialect | None = None, with_checks: bool =
 
 
 def add_constraint_sql(dialect: Dialect, table: str, constraint: ConstraintDef) -> str:
-    return f"ALTER TABLE {quote(dialect, table)} ADD {constraint.sql(dialect)}"
+    return f"ALTER TABLE {quote(table, dialect)} ADD {constraint.sql(dialect)}"
 
 
 def _index_sql(table: Table, index: Index, dialect: Dialect, schema: Schema, notes: list[str]) -> str | None:
-    q = lambda n: quote(dialect, n)  # noqa: E731
+    q = lambda n: quote(n, dialect)  # noqa: E731
     name = index_name(table, index, dialect, notes)
     method = index.using or "btree"
     if method not in dialect.index_methods:

@@ -7,8 +7,9 @@ from typing import cast
 from ..analysis.indexes import IndexLike, index_for, indexes_of
 from ..analysis.normalization import normalization_of
 from ..analysis.queries import parse_query
+from ..core.model import Column, Schema, Table
 from ..dialects import Dialect
-from ..model import Column, Schema, Table
+from ..sql.identifiers import quote
 from . import ddl as ddl_module
 from .erd import junctions, mermaid, relationships
 
@@ -84,7 +85,7 @@ def _index_reasons(schema: Schema, table: Table) -> list[tuple[IndexLike, list[s
             for access in p.accesses:
                 if access.table is not table:
                     continue
-                _, _, served = index_for(access, p.limit)
+                _, _, served = index_for(access, access.limit)
                 if served is not None and (served.source, served.position, served.columns) == \
                         (ix.source, ix.position, ix.columns):
                     reasons.append(f"query {p.query.name}")
@@ -96,7 +97,7 @@ def _index_reasons(schema: Schema, table: Table) -> list[tuple[IndexLike, list[s
 
 def _table_ddl(schema: Schema, table: Table, dialect: Dialect) -> str:
     script = ddl_module.generate(schema, dialect)
-    q = ddl_module.quote(dialect, table.name)
+    q = quote(table.name, dialect)
     mine = [s for s in script.statements
             if f"TABLE {q} (" in s or f" ON {q} " in s or f" ON {q}(" in s or f"ON TABLE {q} " in s
             or f"ON COLUMN {q}." in s or f"ALTER TABLE {q} " in s or f"PARTITION OF {q} " in s]
@@ -229,7 +230,7 @@ def design_document(schema: Schema, today: dt.date | None = None, explain_result
             parsed = parse_query(schema, query)
             served = []
             for access in parsed.accesses:
-                eq, tail, serving_index = index_for(access, parsed.limit)
+                eq, tail, serving_index = index_for(access, access.limit)
                 if not eq and not tail:
                     continue
                 served.append(f"{access.table.name}: "

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..model import Schema, Table
+from ..core.model import Schema, Table
 
 
 @dataclass(slots=True)

@@ -23,21 +23,25 @@ from typing import cast, overload
 import sqlglot
 from sqlglot import exp
 
-from ..diagnostics import Diagnostic, Severity
+from ..analysis import analyze
+from ..core.diagnostics import Diagnostic, Severity
+from ..core.document import Options
+from ..core.model import Schema, Span, Table
+from ..core.syntax import Mapping
+from ..core.types import ColumnType
 from ..dialects import Dialect, get_dialect
-from ..model import Schema, Span, Table
-from ..types import ColumnType
+from ..rules import RULES
+from ..sql.expressions import string_literal
+from ..sql.identifiers import quote, shorten
 from .ddl import (
     ColumnDef,
     ConstraintDef,
     IndexDef,
     TableDef,
-    _string,
     add_constraint_sql,
     catalog,
     create_enum_sql,
     index_name,
-    quote,
 )
 
 # findings that lose data: `migrate` refuses them without --allow-destructive
@@ -320,7 +324,7 @@ def _backfill(column: ColumnDef, schema: Schema, dialect: Dialect) -> str:
     ctype = cast(ColumnType, column.source.type)  # a ColumnDef's column has a type (ddl.table_def)
     if ctype.base == "enum":
         values = ctype.enum_values or tuple(schema.enums[cast(str, ctype.enum_name)].values)
-        return _string(values[0])
+        return string_literal(values[0], dialect)
     if ctype.base == "array" and not dialect.arrays:
         return "'[]'"
     if ctype.base == "boolean" and dialect.name == "sqlite":
@@ -352,7 +356,10 @@ class _Plan:
         self.locks = dialect.lock_findings
 
     def q(self, name: str) -> str:
-        return quote(self.dialect, name)
+        return quote(name, self.dialect)
+
+    def literal(self, value: str) -> str:
+        return string_literal(value, self.dialect)
 
     def emit(self, phase: str, sql: str) -> None:
         self.phase[phase].append(sql)
@@ -414,9 +421,9 @@ class _Plan:
                 for i, value in enumerate(values):
                     if value in before:
                         continue
-                    where = f" AFTER {_string(values[i - 1])}" if i else f" BEFORE {_string(values[1])}"
+                    where = f" AFTER {self.literal(values[i - 1])}" if i else f" BEFORE {self.literal(values[1])}"
                     # outside the transaction: a value added inside one cannot be used until it commits
-                    self.emit("outside", f"ALTER TYPE {q(name)} ADD VALUE IF NOT EXISTS {_string(value)}{where}")
+                    self.emit("outside", f"ALTER TYPE {q(name)} ADD VALUE IF NOT EXISTS {self.literal(value)}{where}")
                 continue
             recreated.add(name)
             old_type = name + "__old"
@@ -541,9 +548,10 @@ class _Plan:
         self._columns(before, after, retyped)
         if after.comment != before.comment:
             if d.comments == "statements":
-                self.emit("columns", f"COMMENT ON TABLE {t} IS {_string(after.comment) if after.comment else 'NULL'}")
+                comment = self.literal(after.comment) if after.comment else "NULL"
+                self.emit("columns", f"COMMENT ON TABLE {t} IS {comment}")
             elif d.comments == "inline":
-                self.emit("columns", f"ALTER TABLE {t} COMMENT = {_string(after.comment or '')}")
+                self.emit("columns", f"ALTER TABLE {t} COMMENT = {self.literal(after.comment or '')}")
 
     def _objects(self, before: TableDef, after: TableDef, retyped: set[str]) -> None:
         """Constraints and indexes of a table that stays: kept (renamed when their generated name
@@ -730,7 +738,7 @@ class _Plan:
         if fill is not None:
             self.emit("columns", f"ALTER TABLE {t} ALTER COLUMN {q(column.name)} DROP DEFAULT")
         if column.comment and d.comments == "statements":
-            self.emit("columns", f"COMMENT ON COLUMN {t}.{q(column.name)} IS {_string(column.comment)}")
+            self.emit("columns", f"COMMENT ON COLUMN {t}.{q(column.name)} IS {self.literal(column.comment)}")
 
     def _alter_column(self, table: str, old: ColumnDef, new: ColumnDef, retyped: bool) -> None:
         d, q = self.dialect, self.q
@@ -752,7 +760,7 @@ class _Plan:
                 emit(f"{prefix} TYPE {new.type_sql}")
         if old.nullable and not new.nullable:
             if self.locks and self.online:
-                check = q(f"{table}_{new.name}_not_null"[:63])
+                check = q(shorten(f"{table}_{new.name}_not_null", d))
                 emit(f"ALTER TABLE {q(table)} ADD CONSTRAINT {check} CHECK ({q(new.name)} IS NOT NULL) NOT VALID")
                 emit(f"ALTER TABLE {q(table)} VALIDATE CONSTRAINT {check}")
                 emit(f"{prefix} SET NOT NULL")
@@ -773,10 +781,11 @@ class _Plan:
         if new.identity and not old.identity:
             emit(f"{prefix} ADD {d.identity_sql}")
             # continue after the values rows already have
-            emit(f"SELECT setval(pg_get_serial_sequence({_string(q(table))}, {_string(new.name)}), "
+            emit(f"SELECT setval(pg_get_serial_sequence({self.literal(q(table))}, {self.literal(new.name)}), "
                  f"COALESCE(MAX({q(new.name)}), 0) + 1, false) FROM {q(table)}")
         if old.comment != new.comment and d.comments == "statements":
-            emit(f"COMMENT ON COLUMN {q(table)}.{q(new.name)} IS {_string(new.comment) if new.comment else 'NULL'}")
+            comment = self.literal(new.comment) if new.comment else "NULL"
+            emit(f"COMMENT ON COLUMN {q(table)}.{q(new.name)} IS {comment}")
 
     def _rebuild(self, before: TableDef, after: TableDef) -> None:
         """SQLite's procedure for changes ALTER TABLE cannot make: create the new table under a
@@ -900,7 +909,6 @@ def _summary(a: Schema, b: Schema) -> str:
 
 
 def _analyse(text: str, dialect: str | None, side: str, path: str | None = None):
-    from ..document import Options, analyze
 
     document = analyze(text, Options(dialect=dialect, path=path))
     errors = [d for d in document.diagnostics if d.severity is Severity.ERROR]
@@ -921,7 +929,6 @@ def plan_texts(old_text: str, new_text: str, dialect: str | None = None, online:
 
 def _place(findings: list[Finding], document) -> None:
     """Gives findings about things that are gone a place in the new text: the `tables` key."""
-    from ..syntax import Mapping
 
     root = document.root
     key = root.key_node("tables") if isinstance(root, Mapping) else None
@@ -960,7 +967,6 @@ def migration_diagnostics(old_text: str, new_document, dialect: str | None = Non
     planned = _Plan(old_schema, new_schema, renames_between(old_schema, new_schema), target, False)
     planned.run()
     _place(planned.findings, new_document)
-    from ..rules import RULES
 
     # _place gave every finding a span
     return [Diagnostic(f.rule, RULES[f.rule].severity, f.message, *cast(Span, f.span), f.table, f.column)

@@ -10,25 +10,43 @@ import of a dump share one reader, and give the same file for the same schema.
     postgresql:///dbname?host=/var/run/postgresql          (a Unix socket)
 
 SQLite files are opened read-only (a missing file is an error, never created).
-PostgreSQL is read with the standard-library client of `pgwire`, inside one
-read-only transaction; `?schema=` picks the PostgreSQL schema to read (`public`
-by default).  Whatever cannot be read (no file, no server, a refused login, an
-unknown database) is an ImportSourceError with a one-line message that never
-contains the password.
+PostgreSQL is read through psycopg 3 (the optional `postgres` extra), inside one
+read-only transaction.  The URL goes to libpq as the user wrote it, so whatever
+libpq users rely on applies: ~/.pgpass, PGPASSFILE and `passfile=`, service files
+(`service=`, PGSERVICE, PGSERVICEFILE), `sslmode`, `target_session_attrs`, several
+hosts, and the PG* environment variables.  The one parameter that is not libpq's,
+`?schema=`, picks the PostgreSQL schema to read (`public` by default) and is taken
+out before the URL reaches libpq.  Connecting gives up after `connect_timeout=` (or
+PGCONNECT_TIMEOUT) seconds, 10 when neither is given.  Whatever cannot be read (no
+file, no server, a refused login, an unknown database, no psycopg) is an
+ImportSourceError with a one-line message that never contains the password.
 """
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 import sqlite3
 from collections import defaultdict
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote as url_quote
 from urllib.parse import unquote
 
-from . import pgwire
 from .model import ImportResult, ImportSourceError
 from .sql import import_sql
+
+# psycopg is an optional extra: without it SQLite files are still imported, and a
+# PostgreSQL URL gets a message saying what to install instead of a traceback
+try:
+    import psycopg
+    from psycopg.conninfo import conninfo_to_dict
+except ImportError:
+    _HAVE_PSYCOPG = False
+    _CONNECTION_TIMEOUT: Any = ()
+else:
+    _HAVE_PSYCOPG = True
+    _CONNECTION_TIMEOUT = getattr(psycopg.errors, "ConnectionTimeout", ())  # not in every psycopg 3 release
 
 
 def import_url(url: str, schema_name: str | None = None) -> ImportResult:
@@ -148,39 +166,151 @@ def _listed(names: list[str], limit: int = 10) -> str:
 
 # --- PostgreSQL ------------------------------------------------------------------------------------
 
+PSYCOPG_MISSING_MESSAGE = ("reading a live PostgreSQL database needs psycopg: "
+                           "pip install 'schema-lang[postgres]' (or pip install 'psycopg[binary]')")
+# psycopg's own default is 130 s; an import that cannot reach its server should say so sooner
+DEFAULT_CONNECT_TIMEOUT = 10
+# libpq has no limit on waiting for a query's answer; this one is the server's, and applies only
+# inside the import's own transaction when the session has none
+CATALOG_STATEMENT_TIMEOUT = "300s"
+
+
+class _CatalogError(Exception):
+    """The catalog cannot be read for a reason of schema-lang's (no such schema, a server too old)."""
+
+
 def _import_postgres(url: str, schema_name: str | None) -> ImportResult:
+    if not _HAVE_PSYCOPG:
+        raise ImportSourceError(PSYCOPG_MISSING_MESSAGE)
+    secrets = _url_secrets(url)
+    conninfo, namespace = _without_schema(url)
     try:
-        params = pgwire.parse_url(url)
-    except ValueError as exc:
-        raise ImportSourceError(f"invalid PostgreSQL URL: {exc}") from None
-    namespace = params.schema or "public"
-    who = f"database \"{params.dbname}\", user \"{params.user}\""
+        given = conninfo_to_dict(conninfo)
+    except psycopg.Error as exc:
+        raise ImportSourceError(_redacted(f"invalid PostgreSQL URL: {_one_line(str(exc))}", secrets)) from None
+    # nothing here changes where or how safely libpq connects: rows are decoded as UTF-8 whatever the
+    # user's PGCLIENTENCODING, and a fallback name leaves application_name= and PGAPPNAME in charge
+    settings: dict[str, Any] = {"client_encoding": "UTF8", "fallback_application_name": "schema-lang"}
+    if "connect_timeout" not in given and not os.environ.get("PGCONNECT_TIMEOUT"):
+        settings["connect_timeout"] = DEFAULT_CONNECT_TIMEOUT
     try:
-        connection = pgwire.connect(params)
-    except pgwire.PgConnectError as exc:
-        if len(exc.failures) == 1:
-            (target, reason), = exc.failures
-            raise ImportSourceError(f"cannot connect to PostgreSQL at {target} ({who}): {reason}") from None
-        reasons = "; ".join(f"{target}: {reason}" for target, reason in exc.failures) or exc.reason
-        raise ImportSourceError(f"cannot connect to PostgreSQL ({who}): {reasons}") from None
-    except pgwire.PgError as exc:
-        raise ImportSourceError(f"cannot connect to PostgreSQL at {exc.target or params.describe()} ({who}): "
-                                f"{_reason(exc)}") from None
+        connection = psycopg.connect(conninfo, autocommit=True, prepare_threshold=None, **settings)
+    except psycopg.Error as exc:
+        pgconn = getattr(exc, "pgconn", None)
+        known = {key: _text(getattr(pgconn, attribute, b"")) for key, attribute in
+                 (("host", "host"), ("port", "port"), ("dbname", "db"), ("user", "user"))}
+        if "," in (_text(given.get("host")) or os.environ.get("PGHOST", "")):
+            known["host"] = known["port"] = ""  # every host was tried, not only the last one libpq names
+        reason = _one_line(str(exc))
+        if isinstance(exc, _CONNECTION_TIMEOUT):
+            reason = f"timed out ({reason})"
+        raise ImportSourceError(_redacted(f"cannot connect to PostgreSQL{_described(known, given)}: {reason}",
+                                          secrets)) from None
+    info = connection.info
+    dbname = info.dbname
+    where = _described({"host": info.host, "port": str(info.port), "dbname": dbname, "user": info.user}, given)
     try:
         with connection:
             script, notes = postgres_script(connection, namespace)
-    except pgwire.PgError as exc:
-        raise ImportSourceError(f"cannot read the catalog of PostgreSQL at {connection.target.describe()} "
-                                f"({who}): {_reason(exc)}") from None
-    return _merge(import_sql(script, "postgresql", schema_name or _schema_name(params.dbname)), notes)
+    except (psycopg.Error, _CatalogError) as exc:
+        raise ImportSourceError(_redacted(f"cannot read the catalog of PostgreSQL{where}: {_reason(exc)}",
+                                          secrets)) from None
+    return _merge(import_sql(script, "postgresql", schema_name or _schema_name(dbname)), notes)
 
 
-def _reason(exc: pgwire.PgError) -> str:
-    if isinstance(exc, pgwire.PgServerError):
-        return f"{exc.message} (SQLSTATE {exc.sqlstate})"
-    if isinstance(exc, pgwire.PgConnectError):
-        return exc.reason
-    return exc.message
+def _split_query(url: str) -> tuple[str, str | None]:
+    """The URL before its query string and the query string (None when there is none), found as
+    libpq finds it: credentials end at an `@` before any `/`, and may hold a `?`."""
+    scheme_end = url.find("://")
+    rest_start = scheme_end + 3 if scheme_end >= 0 else 0
+    credentials = re.match(r"[^@/]*@", url[rest_start:])
+    after = rest_start + (credentials.end() if credentials else 0)
+    mark = url.find("?", after)
+    return (url, None) if mark < 0 else (url[:mark], url[mark + 1:])
+
+
+def _without_schema(url: str) -> tuple[str, str]:
+    """The URL for libpq (without `schema=`, which libpq would refuse; the scheme in lower case,
+    as libpq knows it) and the PostgreSQL schema to read."""
+    scheme, sep, rest = url.partition("://")
+    head, query = _split_query(scheme.lower() + sep + rest)
+    if query is None:
+        return head, "public"
+    namespace = ""
+    kept = []
+    for pair in query.split("&"):
+        key, _eq, value = pair.partition("=")
+        if unquote(key) == "schema":
+            namespace = unquote(value)
+        else:
+            kept.append(pair)
+    return head + ("?" + "&".join(kept) if kept else ""), namespace or "public"
+
+
+def _url_secrets(url: str) -> list[str]:
+    """The password of the URL (after `user:` or in `password=`), as written and decoded, longest
+    first: libpq repeats the URL, or a part of it, in some of its messages."""
+    head, query = _split_query(url)
+    found = []
+    credentials = re.match(r"[^@/]*@", head.partition("://")[2])
+    if credentials and ":" in credentials.group():
+        found.append(credentials.group()[:-1].split(":", 1)[1])
+    for pair in (query or "").split("&"):
+        key, _eq, value = pair.partition("=")
+        if unquote(key) == "password":
+            found.append(value)
+    secrets = {variant for value in found for variant in (value, unquote(value)) if variant}
+    return sorted(secrets, key=len, reverse=True)
+
+
+def _redacted(message: str, secrets: list[str]) -> str:
+    for secret in secrets:
+        message = message.replace(secret, "***")
+    return message
+
+
+def _one_line(message: str) -> str:
+    """libpq's message on one line: its lines joined with "; ", runs of blanks made one space."""
+    lines = [" ".join(line.split()) for line in message.splitlines()]
+    text = "; ".join(line for line in lines if line)
+    for prefix in ("connection failed: ", "connection is bad: "):  # psycopg's, before libpq's own text
+        text = text.removeprefix(prefix)
+    return text or "unknown error"
+
+
+def _text(value: object) -> str:
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    return "" if value is None else str(value)
+
+
+def _described(known: dict[str, str], given: dict[str, Any]) -> str:
+    """` at HOST:PORT (database "D", user "U")` for messages: what libpq used when it says, else what
+    the URL or the PG* variables give; a socket directory is shown as the socket's path."""
+    environment = {"host": "PGHOST", "port": "PGPORT", "dbname": "PGDATABASE", "user": "PGUSER"}
+    value = {key: known.get(key) or _text(given.get(key)) or os.environ.get(variable, "")
+             for key, variable in environment.items()}
+    hosts = value["host"].split(",") if value["host"] else []
+    ports = value["port"].split(",") if value["port"] else []
+    targets = []
+    for i, host in enumerate(hosts):
+        port = (ports[i] if len(ports) == len(hosts) else ports[0] if ports else "") or "5432"
+        if host.startswith("/"):
+            targets.append(f"{host.rstrip('/')}/.s.PGSQL.{port}")
+        else:
+            targets.append(f"[{host}]:{port}" if ":" in host else f"{host}:{port}")
+    if not targets and given.get("service"):
+        targets.append(f"service \"{_text(given['service'])}\"")
+    who = [f'{what} "{value[key]}"' for key, what in (("dbname", "database"), ("user", "user")) if value[key]]
+    return (f" at {', '.join(targets)}" if targets else "") + (f" ({', '.join(who)})" if who else "")
+
+
+def _reason(exc: Exception) -> str:
+    diag = getattr(exc, "diag", None)
+    sqlstate = getattr(exc, "sqlstate", None)
+    primary = getattr(diag, "message_primary", None) if diag is not None else None
+    message = _one_line(primary or str(exc))
+    return f"{message} (SQLSTATE {sqlstate})" if sqlstate else message
 
 
 def _literal(text: str) -> str:
@@ -193,21 +323,32 @@ def _comment_literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+def _rows(connection: psycopg.Connection[Any], sql: str) -> list[list[str | None]]:
+    """The rows of `sql`, every value as the server's text for it (or None): read from libpq's
+    result rather than through psycopg's loaders, so a boolean is "t", an oid a string of digits,
+    as the script builder expects."""
+    result = connection.execute(sql).pgresult
+    if result is None:
+        return []
+    return [[None if (value := result.get_value(row, column)) is None else bytes(value).decode("utf-8", "replace")
+             for column in range(result.nfields)] for row in range(result.ntuples)]
+
+
 class _Catalog:
     """Queries of one schema's catalog on an open connection, each returning rows of str | None."""
 
-    def __init__(self, connection: pgwire.Connection, namespace_oid: str, version: int) -> None:
+    def __init__(self, connection: psycopg.Connection[Any], namespace_oid: str, version: int) -> None:
         self.connection, self.ns, self.version = connection, namespace_oid, version
 
     def rows(self, sql: str) -> list[list[str | None]]:
-        return self.connection.query(sql.replace("{ns}", self.ns)).rows
+        return _rows(self.connection, sql.replace("{ns}", self.ns))
 
     def not_extension_member(self, catalog: str, alias: str) -> str:
         return (f"NOT EXISTS (SELECT FROM pg_depend e WHERE e.classid = '{catalog}'::regclass "
                 f"AND e.objid = {alias}.oid AND e.deptype = 'e')")
 
 
-def postgres_script(connection: pgwire.Connection, namespace: str) -> tuple[str, list[str]]:
+def postgres_script(connection: psycopg.Connection[Any], namespace: str) -> tuple[str, list[str]]:
     """What `pg_dump --schema-only --schema=NAMESPACE` would write, in a fixed order (each kind
     of object by name), read in one read-only transaction: extensions, enums, domains and
     composite types, functions,
@@ -216,27 +357,28 @@ def postgres_script(connection: pgwire.Connection, namespace: str) -> tuple[str,
     exclusion constraints, indexes that back no constraint, triggers and foreign keys.
     Partitions are left out (a schema file declares the partitioning, not the partitions),
     with a note; so are the objects of extensions.  Names of objects in NAMESPACE are written
-    unqualified where the catalog functions print them, and tables qualified as pg_dump does."""
-    version_rows = connection.query("SELECT current_setting('server_version_num')").rows
-    try:
-        version = int(version_rows[0][0] or "0")
-    except (ValueError, IndexError):
-        raise pgwire.PgProtocolError("the server does not report its version: not PostgreSQL") from None
+    unqualified where the catalog functions print them, and tables qualified as pg_dump does.
+    `connection` is in autocommit mode: the transaction is this function's own."""
+    version = connection.info.server_version
     if version < 100000:
-        raise pgwire.PgError(f"PostgreSQL 10 or later is needed (server_version_num is {version})")
-    connection.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        raise _CatalogError(f"PostgreSQL 10 or later is needed (server_version_num is {version})")
+    # read-only by the transaction, not by default_transaction_read_only at connect time: that
+    # setting would make target_session_attrs=read-write refuse a primary
+    connection.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
     try:
-        found = connection.query(f"SELECT oid, quote_ident(nspname) FROM pg_namespace "
-                                 f"WHERE nspname = {_literal(namespace)}").rows
+        connection.execute(f"SELECT set_config('statement_timeout', {_literal(CATALOG_STATEMENT_TIMEOUT)}, true) "
+                           "WHERE current_setting('statement_timeout') = '0'")
+        found = _rows(connection, f"SELECT oid, quote_ident(nspname) FROM pg_namespace "
+                                  f"WHERE nspname = {_literal(namespace)}")
         if not found:
-            raise pgwire.PgError(f"there is no schema \"{namespace}\" in the database")
+            raise _CatalogError(f"there is no schema \"{namespace}\" in the database")
         ns_oid, qns = found[0][0] or "", found[0][1] or ""
         # the catalog functions name objects of NAMESPACE without their schema, others with it
-        connection.query(f"SET LOCAL search_path = pg_catalog, {qns}")
+        connection.execute(f"SET LOCAL search_path = pg_catalog, {qns}")
         return _PostgresScript(_Catalog(connection, ns_oid, version), qns).build()
     finally:
-        with contextlib.suppress(pgwire.PgError):  # the error that brought us here says more
-            connection.query("ROLLBACK")
+        with contextlib.suppress(psycopg.Error):  # the error that brought us here says more
+            connection.execute("ROLLBACK")
 
 
 class _PostgresScript:

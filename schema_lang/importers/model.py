@@ -12,7 +12,8 @@ import json
 import re
 from dataclasses import dataclass, field
 
-from ..shorthand import parse_shorthand
+from ..core.shorthand import parse_shorthand
+from ..sql import identifiers
 
 
 class ImportSourceError(ValueError):
@@ -83,7 +84,8 @@ class Table:
 
 
 _YAML_WORDS = {"true", "false", "yes", "no", "on", "off", "y", "n", "null", "~"}
-_PLAIN = re.compile(r"[A-Za-z_(][^\n]*")
+# a letter of any script, `_` or `(` first: the value cannot be mistaken for YAML syntax
+_PLAIN = re.compile(r"(?:[^\W\d]|\()[^\n]*")
 
 
 def _scalar(value: str, flow: bool = False) -> str:
@@ -175,9 +177,9 @@ def _default_index_name(table: str, index: Index) -> str:
 def _index_line(table: Table, index: Index) -> str:
     name = index.name if index.name and index.name != _default_index_name(table.name, index) else None
     if name is None and not index.unique and index.where is None and index.using is None and not index.include:
-        if len(index.columns) == 1 and re.fullmatch(r"[A-Za-z_][\w$]*", index.columns[0]):
+        if len(index.columns) == 1 and identifiers.is_name(index.columns[0]):
             return f"      - {index.columns[0]}"
-        if all(re.fullmatch(r"[A-Za-z_][\w$]*( desc)?", c) for c in index.columns):
+        if all(identifiers.is_name(c.removesuffix(" desc")) for c in index.columns):
             return f"      - ({', '.join(index.columns)})"
     parts = [f"columns: {_flow_list(index.columns)}"]
     if name:

@@ -21,92 +21,16 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect
 
+from ..dialects import get_dialect
 from ..dialects.mysql import RESERVED as MYSQL_RESERVED
+from ..sql import identifiers
+from ..sql.identifiers import unquote
+from ..sql.statements import split_statements, strip_comments
 from .model import Column, ForeignKey, ImportResult, Index, Reference, Table, render
 
 SQLGLOT_DIALECTS = {"postgresql": "postgres", "postgres": "postgres", "mysql": "mysql", "sqlite": "sqlite"}
 _FILE_DIALECT = {"postgres": "postgresql", "mysql": "mysql", "sqlite": "sqlite"}
-
-
-# --- splitting into statements -----------------------------------------------------------
-
-_SQLITE_TRIGGER = re.compile(r"(?is)^\s*CREATE\s+(?:TEMP\w*\s+)?TRIGGER\b.*\bBEGIN\b")
-_DOLLAR = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)?\$")
-
-
-def split_statements(text: str, dialect: str = "postgres") -> list[str]:
-    """Statements of a dump, each without its terminator.  Quotes, comments and
-    PostgreSQL dollar quoting are respected; the data after `COPY ... FROM stdin;` (up to
-    its `\\.` line) belongs to the COPY statement; mysqldump's `DELIMITER` is honoured."""
-    out: list[str] = []
-    i, n = 0, len(text)
-    start = 0
-    delimiter = ";"
-    while i < n:
-        c = text[i]
-        if c in "'\"`":
-            j = i + 1
-            while j < n:
-                if text[j] == "\\" and c == "'" and dialect == "mysql":
-                    j += 2
-                    continue
-                if text[j] == c:
-                    if j + 1 < n and text[j + 1] == c:
-                        j += 2
-                        continue
-                    break
-                j += 1
-            i = j + 1
-            continue
-        if text.startswith("--", i) or (c == "#" and dialect == "mysql"):
-            j = text.find("\n", i)
-            i = n if j < 0 else j + 1
-            continue
-        if text.startswith("/*", i) and not text.startswith("/*!", i):
-            j = text.find("*/", i + 2)
-            i = n if j < 0 else j + 2
-            continue
-        if c == "$" and dialect == "postgres":
-            m = _DOLLAR.match(text, i)
-            if m and (i == 0 or not (text[i - 1].isalnum() or text[i - 1] == "_")):
-                j = text.find(m.group(0), m.end())
-                i = n if j < 0 else j + len(m.group(0))
-                continue
-        if dialect == "mysql" and (i == 0 or text[i - 1] == "\n") and text[i:i + 10].upper() == "DELIMITER ":
-            j = text.find("\n", i)
-            j = n if j < 0 else j
-            pending = text[start:i].strip()
-            if pending:
-                out.append(pending)
-            delimiter = text[i + 10:j].strip() or ";"
-            i = start = j + 1
-            continue
-        if text.startswith(delimiter, i):
-            statement = text[start:i].strip()
-            if (dialect == "sqlite" and _SQLITE_TRIGGER.match(_strip_comments(statement))
-                    and not re.search(r"(?i)\bEND\s*$", statement)):
-                i += len(delimiter)  # a statement inside the trigger's BEGIN ... END
-                continue
-            i += len(delimiter)
-            if re.match(r"(?is)^copy\b.*\bfrom\s+stdin\b", _strip_comments(statement)):
-                end = re.compile(r"^\\\.[ \t]*$", re.M).search(text, i)
-                i = n if end is None else end.end()
-            if statement:
-                out.append(statement)
-            start = i
-            continue
-        i += 1
-    tail = text[start:].strip()
-    if tail and _strip_comments(tail).strip():
-        out.append(tail)
-    return out
-
-
-def _strip_comments(sql: str) -> str:
-    sql = re.sub(r"/\*!\d*", " ", sql)  # MySQL's versioned comments hold code
-    sql = re.sub(r"/\*.*?\*/", " ", sql, flags=re.S)
-    sql = re.sub(r"--[^\n]*", " ", sql)
-    return sql.replace("*/", " ")
+_POSTGRESQL = get_dialect("postgresql")
 
 
 _SKIP_WORDS = {"OR", "REPLACE", "UNIQUE", "TEMP", "TEMPORARY", "UNLOGGED", "GLOBAL", "LOCAL", "IF", "NOT",
@@ -115,7 +39,7 @@ _SKIP_WORDS = {"OR", "REPLACE", "UNIQUE", "TEMP", "TEMPORARY", "UNLOGGED", "GLOB
 
 def statement_kind(sql: str) -> str:
     """`CREATE FUNCTION`, `SET`, `COPY`, `COMMENT ON EXTENSION`, `ALTER TABLE`, ..."""
-    words = re.findall(r"[A-Za-z_]+(?:=\S*)?", _strip_comments(sql))
+    words = re.findall(r"[A-Za-z_]+(?:=\S*)?", strip_comments(sql))
     if not words:
         return "COMMENT"
     first = words[0].upper()
@@ -282,20 +206,13 @@ def _quiet_sqlglot():
         logger.setLevel(level)
 
 
-_IDENT = r'(?:"(?:[^"]|"")+"|`(?:[^`]|``)+`|[A-Za-z_][\w$]*)'
+_IDENT = rf'(?:"(?:[^"]|"")+"|`(?:[^`]|``)+`|{identifiers.NAME})'
 _QNAME = rf"{_IDENT}(?:\s*\.\s*{_IDENT})?"
 _ADD_IDENTITY = re.compile(
     rf"(?is)^\s*ALTER\s+TABLE\s+(?:ONLY\s+)?(?:IF\s+EXISTS\s+)?({_QNAME})\s+ALTER\s+(?:COLUMN\s+)?({_IDENT})\s+"
     r"ADD\s+GENERATED\s+(?:ALWAYS|BY\s+DEFAULT)\s+AS\s+IDENTITY\b")
 _ATTACH_PARTITION = re.compile(
     rf"(?is)^\s*ALTER\s+TABLE\s+(?:ONLY\s+)?(?:IF\s+EXISTS\s+)?({_QNAME})\s+ATTACH\s+PARTITION\s+({_QNAME})\s+(.*)$")
-
-
-def _unquote(name: str) -> str:
-    name = name.strip()
-    if len(name) > 1 and name[0] == name[-1] and name[0] in '"`':
-        return name[1:-1].replace(name[0] * 2, name[0])
-    return name
 
 
 def _db_name(node: exp.Expression) -> str:
@@ -307,8 +224,8 @@ def _db_name(node: exp.Expression) -> str:
 def _split_qualified(name: str) -> tuple[str, str]:
     parts = re.findall(_IDENT, name)
     if len(parts) == 2:
-        return _unquote(parts[0]), _unquote(parts[1])
-    return "", _unquote(parts[-1] if parts else name)
+        return unquote(parts[0]), unquote(parts[1])
+    return "", unquote(parts[-1] if parts else name)
 
 
 class _Importer:
@@ -339,7 +256,7 @@ class _Importer:
     def statement(self, sql: str) -> None:
         if self.read == "mysql" and "/*!" in sql:
             sql = re.sub(r"/\*!\d*\s?(.*?)\*/", r"\1", sql, flags=re.S)  # versioned comments hold code
-            if not _strip_comments(sql).strip():
+            if not strip_comments(sql).strip():
                 return
         if self.read == "postgres":  # pg_dump's "-- Name: ..." headers (SQLite's are descriptions)
             sql = re.sub(r"^(?:\s*--[^\n]*\n)+", "", sql)
@@ -388,7 +305,7 @@ class _Importer:
         m = _ADD_IDENTITY.match(sql)
         if m:
             table = self.table_named(*_split_qualified(m.group(1)))
-            col = table.columns.get(_unquote(m.group(2))) if table else None
+            col = table.columns.get(unquote(m.group(2))) if table else None
             if col is None:
                 self.skip(sql)
             else:
@@ -460,13 +377,13 @@ class _Importer:
         text = _unwrap(text)
         if self.read == "mysql":
             # MySQL quotes every name in what it prints; the file quotes only where needed
-            text = re.sub(r"`([A-Za-z_][A-Za-z0-9_]*)`",
+            text = re.sub(rf"`({identifiers.NAME})`",
                           lambda m: m.group(0) if m.group(1).lower() in MYSQL_RESERVED else m.group(1), text)
         if self.read != "postgres":
             return text
         if self.schemas:
             schemas = "|".join(re.escape(s) for s in sorted(self.schemas))
-            text = re.sub(rf'(?<![\w."])(?:{schemas})\.(?=[A-Za-z_"])', "", text)
+            text = re.sub(rf'(?<![\w."])(?:{schemas})\.(?=[^\W\d]|")', "", text)
         # pg_dump's explicit casts of literals the comparison would cast anyway
         text = re.sub(r"('(?:[^']|'')*')::(?:text|character varying|bpchar)\b(?!\[)", r"\1", text)
         text = re.sub(r"\((-?\d+(?:\.\d+)?)\)::(?:numeric|integer|bigint|smallint)\b(?!\[)", r"\1", text)
@@ -550,7 +467,7 @@ class _Importer:
                 continue
             m = re.match(rf"({_IDENT})\s", stripped)
             if m and pending:
-                col = table.columns.get(_unquote(m.group(1)))
+                col = table.columns.get(unquote(m.group(1)))
                 if col is not None and col.description is None:
                     col.description = " ".join(pending)
             if stripped:
@@ -621,9 +538,13 @@ class _Importer:
                    and kind == "column check" else payload if isinstance(payload, list) else [])
         if self.read == "postgres":
             suffix = {"pk": "pkey", "fk": "fkey", "unique": "key", "column check": "check"}.get(kind)
+            # PostgreSQL's own choice, cut to its limit as PostgreSQL cuts it (no hash: this is the
+            # name the engine gave, which a later ALTER TABLE ... DROP CONSTRAINT names)
             if kind == "pk":
-                return f"{table.name}_pkey"
-            return f"{table.name}_{'_'.join(columns)}_{suffix}"[:63] if suffix and columns else None
+                return identifiers.engine_chosen_name(table.name, None, "pkey", _POSTGRESQL)
+            if suffix and columns:
+                return identifiers.engine_chosen_name(table.name, "_".join(columns), suffix, _POSTGRESQL)
+            return None
         if self.read == "mysql":
             if kind == "fk":
                 count = sum(1 for (t, _), (k, _) in self.constraints.items() if t == table.name and k == "fk")
@@ -795,7 +716,7 @@ class _Importer:
                        using.name.lower() if using is not None else None, include)
         if result.using == "btree":
             result.using = None
-        plain = all(re.fullmatch(r"[A-Za-z_][\w$]*", c) for c in columns)
+        plain = all(identifiers.is_name(c) for c in columns)
         if self.read == "sqlite" and result.unique and plain and result.where is None:
             # SQLite's unique constraints are unique indexes (that is how schema-lang writes them)
             self.add_unique(table, columns)
@@ -1077,7 +998,7 @@ def import_sql(text: str, dialect: str, schema_name: str = "imported") -> Import
     importer = _Importer(dialect)
     with _quiet_sqlglot():
         for statement in split_statements(text, importer.read):
-            if not _strip_comments(statement).strip():
+            if not strip_comments(statement).strip():
                 continue  # a comment alone
             importer.statement(statement)
     for table in importer.tables.values():
@@ -1102,7 +1023,7 @@ def guess_dialect(text: str) -> str:
     from the marks each engine's dumps leave: backquotes and ENGINE= for MySQL,
     AUTOINCREMENT and PRAGMA for SQLite, ::casts, SERIAL and CREATE TYPE for PostgreSQL.
     PostgreSQL when nothing tells."""
-    code = _strip_comments(text[:2_000_000]) if "/*!" not in text[:2_000_000] else text[:2_000_000]
+    code = strip_comments(text[:2_000_000]) if "/*!" not in text[:2_000_000] else text[:2_000_000]
     scores = {name: len(pattern.findall(code)) for name, pattern in
               (("mysql", _MYSQL_SIGNS), ("sqlite", _SQLITE_SIGNS), ("postgresql", _POSTGRES_SIGNS))}
     best = max(scores, key=lambda name: (scores[name], name == "postgresql"))

@@ -8,12 +8,25 @@ to suppress it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import Enum
 from functools import cache
 from pathlib import Path
 
-from ..diagnostics import Severity
-
 DOCS_DIR = Path(__file__).parent
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+    HINT = "hint"
+
+    @property
+    def rank(self) -> int:
+        return _RANK[self]
+
+
+_RANK = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2, Severity.HINT: 3}
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,9 +73,36 @@ _ALL = [
     Rule("reference/unknown-enum-value", E, "A default that is not one of the enum's values"),
     Rule("reference/type-mismatch", W, "A foreign key column's type differs from the column it references"),
     Rule("reference/target-not-unique", E, "A foreign key references columns that are not a primary key or unique"),
+    Rule("normalization/repeating-group", W,
+         "Columns that repeat one attribute with a counter (phone1, phone2, phone3): 1NF"),
+    Rule("normalization/multivalued-column", INFO,
+         "A column that holds a list of values: 1NF"),
+    Rule("normalization/duplicated-attribute", W,
+         "A column that copies an attribute of a table the row already references"),
+    Rule("normalization/partial-dependency", W,
+         "A non-key column that depends on part of a composite key: 2NF"),
+    Rule("normalization/transitive-dependency", W,
+         "A non-key column that depends on another non-key column: 3NF"),
+    Rule("normalization/bcnf-violation", INFO,
+         "A dependency whose determinant is not a key and whose dependent is part of a key: BCNF"),
+    Rule("normalization/key-search-bounded", INFO,
+         "Too many dependencies to list every candidate key exhaustively"),
+    Rule("index/fk-missing-index", W,
+         "A foreign key whose columns do not lead any index of its table"),
+    Rule("index/query-missing-index", W,
+         "A declared query that no index serves"),
+    Rule("index/redundant-index", W,
+         "An index whose columns lead another index of the same kind"),
+    Rule("index/duplicate-index", W,
+         "Two indexes with the same columns, order and kind"),
+    Rule("index/write-heavy-table", W,
+         "A write-heavy schema with many secondary indexes on one table"),
+    Rule("query/syntax", E, "A declared query that is not valid SQL"),
     Rule("design/missing-primary-key", W, "A table without a primary key"),
     Rule("design/reserved-word", W, "A name that is a reserved word in the target dialect"),
     Rule("design/identifier-too-long", E, "A name longer than the target dialect allows"),
+    Rule("design/duplicate-name", E,
+         "Two tables, indexes or constraints the database would know by the same name"),
     Rule("design/partition-key-not-in-unique", E,
          "A primary key or unique constraint of a partitioned table that lacks the partition columns"),
     Rule("dialect/type-mapped", W, "A type the target dialect lacks, stored as something else"),
@@ -83,12 +123,6 @@ _ALL = [
 RULES: dict[str, Rule] = {r.id: r for r in _ALL}
 
 
-def register(*rules: Rule) -> None:
-    """Adds the rules of an analysis module."""
-    for rule in rules:
-        RULES[rule.id] = rule
-
-
 def get_rule(rule_id: str) -> Rule | None:
     return RULES.get(rule_id)
 
@@ -106,15 +140,8 @@ documentation.
 """
 
 
-def all_rules() -> dict[str, Rule]:
-    """Every rule, including those the analysis modules register when imported."""
-    from .. import analysis  # noqa: F401
-
-    return RULES
-
-
 def index_markdown() -> str:
     """docs/rules.md: the table of every rule with a link to its page."""
     rows = [f"| [`{r.id}`](../schema_lang/rules/{r.id}.md) | {r.severity.value} | {r.title} |"
-            for r in all_rules().values()]
+            for r in RULES.values()]
     return INDEX_HEADER + "\n".join(rows) + "\n"

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from schema_lang.analysis import analyze
 from schema_lang.dialects import get_dialect
-from schema_lang.document import analyze
 from schema_lang.generate.ddl import generate
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -173,7 +173,9 @@ def catalog_mariadb(socket: str, script: str) -> dict:
     name = f"ddl_{uuid.uuid4().hex[:10]}"
     connection = pymysql.connect(unix_socket=socket, user="root", autocommit=True)
     cursor = connection.cursor()
-    cursor.execute(f"CREATE DATABASE {name}")
+    # utf8mb4 as MySQL 8 and Debian's MariaDB configuration default to (the test server skips its
+    # configuration, and MariaDB's built-in latin1 cannot hold non-ASCII enum values)
+    cursor.execute(f"CREATE DATABASE {name} CHARACTER SET utf8mb4")
     try:
         cursor.execute(f"USE {name}")
         for statement in script.split(";\n\n"):
@@ -303,3 +305,209 @@ def test_an_unquoted_enum_default_is_written_as_a_string(postgres_uri):
     connection.executescript(generate(schema, get_dialect("sqlite")).script())
     connection.execute("INSERT INTO t (id) VALUES (1)")
     assert connection.execute("SELECT s, k FROM t").fetchall() == [("pending", "b")]
+
+
+# -- names in any script, and long generated names -----------------------------------------
+
+UNICODE = """\
+schema: магазин
+tables:
+  клиенты:
+    columns:
+      id: bigint pk identity
+      имя: varchar(100) not null
+      почта: varchar(200) unique
+  заказы:
+    columns:
+      id: bigint pk identity
+      клиент_id: bigint not null references клиенты on delete cascade
+      сумма: decimal(10,2) check (сумма >= 0)
+      статус: enum(новый, оплачен) not null default новый
+    indexes:
+      - клиент_id
+      - {columns: [сумма], name: заказы_по_сумме}
+"""
+
+
+def _expected_indexes(schema, dialect) -> dict[str, set[str]]:
+    from schema_lang.generate.ddl import index_name
+
+    return {name: {index_name(table, index, dialect) for index in table.indexes}
+            for name, table in schema.tables.items()}
+
+
+def test_unicode_names_are_clean_and_run_on_every_engine(postgres_uri, mariadb_socket):
+    schema = analyze(UNICODE).schema
+    assert [d.rule for d in analyze(UNICODE).diagnostics] == []
+    runs = {"sqlite": lambda script: catalog_sqlite(script),
+            "postgresql": lambda script: catalog_postgres(postgres_uri, script),
+            "mysql": lambda script: catalog_mariadb(mariadb_socket, script)}
+    for name, run in runs.items():
+        dialect = get_dialect(name)
+        catalog = run(generate(schema, dialect).script())
+        assert set(catalog) == set(schema.tables), name
+        for table_name, table in schema.tables.items():
+            assert catalog[table_name]["columns"] == list(table.columns), name
+            assert _expected_indexes(schema, dialect)[table_name] <= set(catalog[table_name]["indexes"]), name
+        assert len(catalog["заказы"]["fks"]) == 1, name
+
+
+# two generated index names of 94 bytes that share their first 63 bytes
+LONG_COLUMN = "идентификатор_клиента_в_сети"  # 53 bytes
+LONG_NAMES = f"""\
+schema: s
+tables:
+  заказы:
+    columns:
+      id: bigint pk
+      {LONG_COLUMN}: bigint
+      сумма_заказа: int
+      номер_заказа: int
+    indexes:
+      - ({LONG_COLUMN}, сумма_заказа)
+      - ({LONG_COLUMN}, номер_заказа)
+"""
+
+
+def test_long_generated_names_that_start_alike_get_distinct_names_postgresql_keeps(postgres_uri):
+    from schema_lang.sql.identifiers import length
+
+    pg = get_dialect("postgresql")
+    document = analyze(LONG_NAMES)
+    assert [d.rule for d in document.diagnostics if d.severity.value == "error"] == []
+    table = document.schema.tables["заказы"]
+    full = ["idx_заказы_" + "_".join(c.name for c in index.columns) for index in table.indexes]
+    assert [len(n.encode()) for n in full] == [94, 94] and full[0].encode()[:63] == full[1].encode()[:63]
+    expected = _expected_indexes(document.schema, pg)["заказы"]
+    assert len(expected) == 2 and all(length(n, pg) <= 63 for n in expected)
+    catalog = catalog_postgres(postgres_uri, generate(document.schema, pg).script())
+    # the engine kept the names as written: nothing was cut, so migrations find them again
+    assert expected <= set(catalog["заказы"]["indexes"])
+
+
+def test_user_names_postgresql_cuts_to_one_are_reported_and_refused(postgres_uri):
+    import psycopg
+
+    long = "индекс_" * 6  # 78 bytes
+    text = LONG_NAMES.replace(f"      - ({LONG_COLUMN}, сумма_заказа)\n      - ({LONG_COLUMN}, номер_заказа)\n",
+                              f"      - {{columns: [сумма_заказа], name: {long}a}}\n"
+                              f"      - {{columns: [номер_заказа], name: {long}b}}\n")
+    errors = {d.rule for d in analyze(text).diagnostics if d.severity.value == "error"}
+    assert "design/duplicate-name" in errors
+    with pytest.raises(psycopg.errors.DuplicateTable):
+        catalog_postgres(postgres_uri, generate(analyze(text).schema, get_dialect("postgresql")).script())
+
+
+def test_the_importer_predicts_the_names_postgresql_gives(postgres_uri):
+    """Unnamed constraints of long names in any script: the importer's names are PostgreSQL's."""
+    import uuid
+
+    import psycopg
+
+    from schema_lang.sql.identifiers import engine_chosen_name
+
+    pg = get_dialect("postgresql")
+    table, column = "таблица_заказов_клиентов", "идентификатор_клиента_в_сети"
+    statements = [f'CREATE TABLE "{table}" (id bigint PRIMARY KEY, "{column}" bigint UNIQUE '
+                  f'CHECK ("{column}" > 0) REFERENCES "{table}" (id))']
+    name = f"names_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(postgres_uri, autocommit=True) as admin:
+        admin.execute(f"CREATE DATABASE {name}")
+        info = admin.info
+        try:
+            with psycopg.connect(host=info.host, port=info.port, user=info.user, dbname=name,
+                                 autocommit=True) as c:
+                for statement in statements:
+                    c.execute(statement)
+                found = {r[0]: r[1] for r in c.execute(
+                    "SELECT contype, conname FROM pg_constraint WHERE conrelid = %s::regclass", (f'"{table}"',))}
+        finally:
+            admin.execute(f"DROP DATABASE {name}")
+    assert found == {"p": engine_chosen_name(table, None, "pkey", pg),
+                     "u": engine_chosen_name(table, column, "key", pg),
+                     "c": engine_chosen_name(table, column, "check", pg),
+                     "f": engine_chosen_name(table, column, "fkey", pg)}
+
+
+HOSTILE = "ends in a backslash \\' ); DROP TABLE victim; -- and a quote ' and \\\\ two"
+# PostgreSQL keeps enum labels of up to 63 bytes
+HOSTILE_LABEL = "x\\' ); DROP TABLE victim; -- '"
+
+
+def _yaml_quoted(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+HOSTILE_SCHEMA = f"""schema: hostile
+dialect: postgresql
+enums:
+  mood: [calm, {_yaml_quoted(HOSTILE_LABEL)}]
+tables:
+  victim:
+    columns:
+      id: int pk
+  notes:
+    description: {_yaml_quoted(HOSTILE)}
+    columns:
+      id: int pk
+      mood: mood
+      body:
+        type: text
+        description: {_yaml_quoted(HOSTILE)}
+"""
+
+
+def test_descriptions_and_enum_values_cannot_end_a_string_early(postgres_uri, mariadb_socket, tmp_path):
+    """User text reaches generated SQL only as string literals; run by each engine's own client
+    (which executes every statement of a script), text that tries to close the literal must come
+    back unchanged and run nothing."""
+    import subprocess
+    import uuid
+
+    import psycopg
+    import pymysql
+
+    document = analyze(HOSTILE_SCHEMA)
+    assert not [d for d in document.diagnostics if d.severity.value == "error"], document.diagnostics
+    schema = document.schema
+    assert schema.tables["notes"].description == HOSTILE
+    # MariaDB: the `mariadb` client runs the whole script, as a user would
+    db = f"h_{uuid.uuid4().hex[:8]}"
+    conn = pymysql.connect(unix_socket=mariadb_socket, user="root", autocommit=True)
+    cur = conn.cursor()
+    cur.execute(f"CREATE DATABASE {db} CHARACTER SET utf8mb4")
+    script = generate(schema, get_dialect("mysql")).script()
+    run = subprocess.run(["mariadb", "--no-defaults", f"--socket={mariadb_socket}", "-uroot", db], input=script,
+                         capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    cur.execute("SELECT table_name, table_comment FROM information_schema.tables WHERE table_schema = %s", (db,))
+    tables = dict(cur.fetchall())
+    assert set(tables) == {"victim", "notes"}
+    assert tables["notes"] == HOSTILE
+    cur.execute("SELECT column_comment FROM information_schema.columns WHERE table_schema = %s "
+                "AND table_name = 'notes' AND column_name = 'body'", (db,))
+    assert cur.fetchone()[0] == HOSTILE
+    cur.execute("SET SESSION sql_mode = 'STRICT_ALL_TABLES'")
+    cur.execute(f"INSERT INTO {db}.notes (id, mood) VALUES (1, %s)", (HOSTILE_LABEL,))  # a value of the enum
+    cur.execute(f"SELECT mood FROM {db}.notes")
+    assert cur.fetchone()[0] == HOSTILE_LABEL
+    cur.execute(f"DROP DATABASE {db}")
+    conn.close()
+    # PostgreSQL: psql-equivalent, the whole script in one simple-protocol call (every statement runs)
+    name = f"h_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(postgres_uri, autocommit=True) as admin:
+        admin.execute(f"CREATE DATABASE {name}")
+        info = admin.info
+        with psycopg.connect(host=info.host, port=info.port, user=info.user, dbname=name, autocommit=True) as c:
+            c.execute(generate(schema, get_dialect("postgresql")).script().encode())
+            assert c.execute("SELECT obj_description('notes'::regclass)").fetchone()[0] == HOSTILE
+            assert c.execute("SELECT col_description('notes'::regclass, 3)").fetchone()[0] == HOSTILE
+            labels = [r[0] for r in c.execute("SELECT enumlabel FROM pg_enum ORDER BY enumsortorder")]
+            assert labels == ["calm", HOSTILE_LABEL]
+            assert c.execute("SELECT to_regclass('victim')").fetchone()[0] is not None
+        admin.execute(f"DROP DATABASE {name}")
+    # SQLite: executescript runs every statement
+    connection = sqlite3.connect(":memory:")
+    connection.executescript(generate(schema, get_dialect("sqlite")).script())
+    names = {r[0] for r in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert names == {"victim", "notes"}

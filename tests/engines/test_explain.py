@@ -5,12 +5,12 @@ import json
 
 import pytest
 
+from schema_lang.analysis import analyze
 from schema_lang.analysis.queries import parse_query
 from schema_lang.cli import main
-from schema_lang.document import analyze
-from schema_lang.explain import Generator, bind, explain, volume
-from schema_lang.fixes import fixes_for
-from schema_lang.refactor.text_edits import apply_edits
+from schema_lang.generate.explain import Generator, bind, explain, volume
+from schema_lang.ide.fixes import fixes_for
+from schema_lang.ide.refactor.text_edits import apply_edits
 
 SCHEMA = """\
 schema: advisor

@@ -21,8 +21,8 @@ from pathlib import Path
 import pytest
 from catalogs import MariaDB, PostgresDB, SqliteDB, comparable_after_import
 
+from schema_lang.analysis import analyze
 from schema_lang.dialects import get_dialect
-from schema_lang.document import analyze
 from schema_lang.generate.ddl import generate
 from schema_lang.importers import import_sql
 

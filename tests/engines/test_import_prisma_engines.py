@@ -30,8 +30,8 @@ import sqlite3
 import pytest
 from catalogs import MariaDB, PostgresDB, SqliteDB, sqlite_affinity
 
+from schema_lang.analysis import analyze
 from schema_lang.dialects import get_dialect
-from schema_lang.document import analyze
 from schema_lang.generate.ddl import generate
 from schema_lang.importers.prisma import import_prisma
 

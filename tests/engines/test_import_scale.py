@@ -10,8 +10,8 @@ from pathlib import Path
 from catalogs import PostgresDB, comparable_after_import
 from test_import_engines import _pg_dump
 
+from schema_lang.analysis import analyze
 from schema_lang.dialects import get_dialect
-from schema_lang.document import analyze
 from schema_lang.generate.ddl import generate
 from schema_lang.importers import import_sql
 

@@ -10,8 +10,8 @@ from textwrap import dedent
 import pytest
 from catalogs import MariaDB, PostgresDB, SqliteDB
 
+from schema_lang.analysis import analyze
 from schema_lang.dialects import get_dialect
-from schema_lang.document import analyze
 from schema_lang.generate.ddl import generate
 from schema_lang.generate.migrate import plan, renames_between
 
@@ -247,6 +247,34 @@ events:
   indexes:
     - {columns: [category], where: "seen = false"}
 """), {"events": [{"id": 1, "kind": "a", "seen": False}, {"id": 2, "kind": "b", "seen": True}]}),
+    # names in another script, long enough that the generated index name (91 bytes) and
+    # the online NOT NULL check are shortened for PostgreSQL; the index follows the rename
+    Pair("unicode-long-names", schema("""
+клиенты:
+  columns:
+    id: bigint pk
+    имя: varchar(50)
+заказы_клиентов_магазина:
+  columns:
+    id: bigint pk
+    идентификатор_покупателя: bigint references клиенты
+    сумма: int
+  indexes:
+    - (идентификатор_покупателя, сумма)
+"""), schema("""
+клиенты:
+  columns:
+    id: bigint pk
+    имя: varchar(50)
+заказы_клиентов_магазина:
+  columns:
+    id: bigint pk
+    идентификатор_покупателя: bigint not null references клиенты
+    итоговая_сумма: int was сумма
+  indexes:
+    - (идентификатор_покупателя, итоговая_сумма)
+"""), {"клиенты": [{"id": 1, "имя": "Ann"}],
+       "заказы_клиентов_магазина": [{"id": 10, "идентификатор_покупателя": 1, "сумма": 5}]}),
 ]
 
 ENGINES = {

@@ -9,8 +9,8 @@ from catalogs import PostgresDB, SqliteDB
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from schema_lang.analysis import analyze
 from schema_lang.dialects import get_dialect
-from schema_lang.document import analyze
 from schema_lang.generate.ddl import generate
 from schema_lang.generate.migrate import plan
 

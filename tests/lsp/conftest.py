@@ -11,7 +11,7 @@ from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
 ROOT = Path(__file__).resolve().parents[2]
-SERVER = [sys.executable, "-m", "server"]
+SERVER = [sys.executable, "-m", "schema_lang_server"]
 PROFILES = ["visual-studio-code", "neovim"]
 
 

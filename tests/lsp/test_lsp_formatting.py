@@ -6,7 +6,7 @@ import asyncio
 from conftest import apply_lsp_edits, diagnostics_after, open_document
 from lsprotocol import types
 
-from schema_lang.format import format_text
+from schema_lang.ide.format import format_text
 
 # '🛒' is one code point, two UTF-16 units and four UTF-8 bytes: every edit and range after
 # it on its line lands in the right place only if positions are converted for the client.

@@ -8,7 +8,7 @@ import asyncio
 from conftest import apply_lsp_edits, diagnostics_after, open_document
 from lsprotocol import types
 
-from schema_lang.document import analyze
+from schema_lang.analysis import analyze
 
 TEXT = """schema: shop
 dialect: mysql

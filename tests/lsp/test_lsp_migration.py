@@ -12,7 +12,7 @@ from conftest import change_document, diagnostics_after, open_document
 from lsprotocol import types
 from pytest_lsp import client_capabilities
 
-from schema_lang.vcs import git_environment
+from schema_lang.core.vcs import git_environment
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 

@@ -10,7 +10,7 @@ from conftest import _config, apply_lsp_edits, open_document
 from lsprotocol import types
 from pytest_lsp import LanguageClient, client_capabilities
 
-from schema_lang.document import analyze
+from schema_lang.analysis import analyze
 
 # 📚 (outside the BMP) is 1 code point, 2 UTF-16 units and 4 UTF-8 bytes; ü is 1, 1 and 2:
 # every name after them on a line sits at a different character in each encoding.

@@ -15,9 +15,10 @@ from unittest import mock
 
 import pytest
 
-from schema_lang import document
-from schema_lang.chunks import split_tables
-from schema_lang.document import Options, TableCache, analyze
+from schema_lang.analysis import analyze
+from schema_lang.core import document
+from schema_lang.core.chunks import split_tables
+from schema_lang.core.document import Options, TableCache
 
 # Hypothesis imports libcst to describe a failing example; libcst warns about its own dependencies
 pytestmark = pytest.mark.filterwarnings("ignore:mypy_extensions.TypedDict is deprecated:DeprecationWarning")

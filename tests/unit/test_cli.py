@@ -160,7 +160,7 @@ def test_installed_entry_points_exist():
 
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     assert project["scripts"]["schema-lang"] == "schema_lang.cli:main"
-    assert project["scripts"]["schema-lang-server"] == "server.__main__:main"
+    assert project["scripts"]["schema-lang-server"] == "schema_lang_server.__main__:main"
 
 
 def _quick_start_commands() -> list[str]:
@@ -183,9 +183,9 @@ def test_ci_runs_the_readme_test_command():
 
 
 def test_every_rule_has_a_page_and_docs_index_is_current():
-    from schema_lang.rules import all_rules, index_markdown
+    from schema_lang.rules import RULES, index_markdown
 
-    for rule in all_rules().values():
+    for rule in RULES.values():
         doc = rule.doc_path.read_text()
         assert doc.startswith(f"# {rule.id}\n"), rule.id
         for heading in ("## Why it matters", "## How to fix", "## How to suppress"):

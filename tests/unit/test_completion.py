@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from schema_lang.completion import KINDS, complete
-from schema_lang.document import analyze
-from schema_lang.rules import all_rules
+from schema_lang.analysis import analyze
+from schema_lang.ide.completion import KINDS, complete
+from schema_lang.rules import RULES
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOP = (ROOT / "examples" / "shop.schema.yaml").read_text(encoding="utf-8")
@@ -419,11 +419,11 @@ def test_rule_ids_as_rules_keys():
     items = at("schema: x\nrules:\n  design/missing-primary-key: off\n  |")[2]
     ids = [i.label for i in items]
     assert "design/missing-primary-key" not in ids
-    assert set(ids) == set(all_rules()) - {"design/missing-primary-key"}
+    assert set(ids) == set(RULES) - {"design/missing-primary-key"}
     rule = next(i for i in items if i.label == "design/reserved-word")
     assert rule.kind == "rule"
-    assert rule.detail == all_rules()["design/reserved-word"].title
-    assert rule.documentation == all_rules()["design/reserved-word"].doc
+    assert rule.detail == RULES["design/reserved-word"].title
+    assert rule.documentation == RULES["design/reserved-word"].doc
     assert rule.text == "design/reserved-word: "
 
 

@@ -5,9 +5,10 @@ import sqlite3
 
 import pytest
 
+from schema_lang.core.types import BUILTIN_TYPES
 from schema_lang.dialects import DIALECTS, get_dialect
 from schema_lang.dialects.sqlite import RESERVED as SQLITE_RESERVED
-from schema_lang.types import BUILTIN_TYPES
+from schema_lang.sql.identifiers import too_long
 
 # Every key word SQLite's documentation lists; the engine refuses only some as names.
 SQLITE_KEYWORDS = [
@@ -58,8 +59,8 @@ def test_reserved_words_differ_by_dialect():
 
 def test_identifier_limits():
     pg, my = get_dialect("postgresql"), get_dialect("mysql")
-    assert not pg.identifier_too_long("a" * 63) and pg.identifier_too_long("a" * 64)
+    assert not too_long("a" * 63, pg) and too_long("a" * 64, pg)
     # PostgreSQL counts bytes: 32 two-byte characters are 64 bytes
-    assert pg.identifier_too_long("é" * 32) and not my.identifier_too_long("é" * 64)
-    assert my.identifier_too_long("a" * 65)
+    assert too_long("é" * 32, pg) and not too_long("é" * 64, my)
+    assert too_long("a" * 65, my)
     assert get_dialect("mariadb") is my and get_dialect(None) is pg

@@ -13,19 +13,19 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from schema_lang.diagnostics import TextEdit
-from schema_lang.document import analyze
-from schema_lang.format import (
+from schema_lang.analysis import analyze
+from schema_lang.core.diagnostics import TextEdit
+from schema_lang.core.shorthand import parse_shorthand, tokenize
+from schema_lang.core.syntax import Mapping, Scalar, parse_yaml
+from schema_lang.core.types import ALIASES, BUILTIN_TYPES
+from schema_lang.ide.format import (
     detect_step,
     format_edits,
     format_text,
     normalize_shorthand,
     normalize_type,
 )
-from schema_lang.refactor.text_edits import apply_edits
-from schema_lang.shorthand import parse_shorthand, tokenize
-from schema_lang.syntax import Mapping, Scalar, parse_yaml
-from schema_lang.types import ALIASES, BUILTIN_TYPES
+from schema_lang.ide.refactor.text_edits import apply_edits
 
 SHOP = (Path(__file__).resolve().parents[2] / "examples" / "shop.schema.yaml").read_text(encoding="utf-8")
 

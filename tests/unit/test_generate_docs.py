@@ -5,9 +5,9 @@ import datetime as dt
 import re
 from pathlib import Path
 
+from schema_lang.analysis import analyze
 from schema_lang.analysis.indexes import indexes_of
 from schema_lang.cli import main
-from schema_lang.document import analyze
 from schema_lang.generate.docs import design_document
 from schema_lang.generate.erd import dot, mermaid
 

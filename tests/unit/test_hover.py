@@ -1,11 +1,12 @@
-"""Hover built by the engine (schema_lang.hover): each kind of thing, at the start, middle and
+"""Hover built by the engine (schema_lang.ide.hover): each kind of thing, at the start, middle and
 end of its token, in block and flow style, with non-ASCII names."""
 from __future__ import annotations
 
 import pytest
 
-from schema_lang.document import Options, analyze
-from schema_lang.hover import hover, rule_summary
+from schema_lang.analysis import analyze
+from schema_lang.core.document import Options
+from schema_lang.ide.hover import hover, rule_summary
 
 BLOCK = """schema: shop
 enums:

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from schema_lang.analysis import analyze
 from schema_lang.cli import main
-from schema_lang.document import analyze
 
 ROOT = Path(__file__).resolve().parents[2]
 

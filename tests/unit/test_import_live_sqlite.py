@@ -25,8 +25,8 @@ from pathlib import Path
 
 import pytest
 
+from schema_lang.analysis import analyze
 from schema_lang.dialects import get_dialect
-from schema_lang.document import analyze
 from schema_lang.generate.ddl import generate
 from schema_lang.importers import ImportResult, ImportSourceError
 from schema_lang.importers.live import import_url, sqlite_path

@@ -9,7 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.configuration import set_hypothesis_home_dir
 
-from schema_lang.document import Options, analyze
+from schema_lang.analysis import analyze
+from schema_lang.core.document import Options
 from schema_lang.importers.model import ImportResult, ImportSourceError
 from schema_lang.importers.prisma import import_prisma
 

@@ -3,8 +3,8 @@ from pathlib import Path
 
 import pytest
 
+from schema_lang.analysis import analyze
 from schema_lang.dialects import get_dialect
-from schema_lang.document import analyze
 from schema_lang.generate.ddl import column_type_sql, generate
 from schema_lang.importers import ImportResult, import_sql
 

@@ -5,9 +5,10 @@ from pathlib import Path
 
 import pytest
 
+from schema_lang.analysis import analyze
 from schema_lang.cli import main
+from schema_lang.core.document import Options
 from schema_lang.dialects import get_dialect
-from schema_lang.document import Options, analyze
 from schema_lang.generate.ddl import generate
 from schema_lang.rules import RULES
 

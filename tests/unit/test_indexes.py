@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import pytest
 
-from schema_lang.document import Options, analyze
-from schema_lang.fixes import fixes_for
-from schema_lang.refactor.text_edits import apply_edits
+from schema_lang.analysis import analyze
+from schema_lang.core.document import Options
+from schema_lang.ide.fixes import fixes_for
+from schema_lang.ide.refactor.text_edits import apply_edits
 
 
 def schema(tables: str, queries: str = "", context: str = "") -> str:

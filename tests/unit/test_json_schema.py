@@ -1,5 +1,5 @@
 """The JSON Schema generated from the pydantic models describes the file format."""
-from schema_lang.spec import json_schema
+from schema_lang.core.spec import json_schema
 
 
 def test_json_schema_describes_the_top_level_keys():

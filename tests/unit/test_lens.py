@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from schema_lang.document import analyze
-from schema_lang.lens import query_tables, table_lenses
+from schema_lang.analysis import analyze
+from schema_lang.ide.lens import query_tables, table_lenses
 
 SHOP = (Path(__file__).resolve().parents[2] / "examples" / "shop.schema.yaml").read_text(encoding="utf-8")
 

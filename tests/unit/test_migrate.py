@@ -7,8 +7,8 @@ from textwrap import dedent
 
 import pytest
 
+from schema_lang.analysis import analyze
 from schema_lang.cli import main
-from schema_lang.document import analyze
 from schema_lang.generate.migrate import migration_diagnostics, migration_paths, plan_texts
 from schema_lang.rules import RULES
 

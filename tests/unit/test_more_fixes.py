@@ -8,9 +8,10 @@ from collections import Counter
 
 import pytest
 
-from schema_lang.document import Options, analyze
-from schema_lang.fixes import fixes_for, ignore_fix
-from schema_lang.refactor.text_edits import apply_edits, yaml_key
+from schema_lang.analysis import analyze
+from schema_lang.core.document import Options
+from schema_lang.ide.fixes import fixes_for, ignore_fix
+from schema_lang.ide.refactor.text_edits import apply_edits, yaml_key
 
 
 def the(text: str, rule: str, underline: str | None = None, dialect: str | None = None):

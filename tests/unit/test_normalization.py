@@ -9,12 +9,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from schema_lang.analysis import analyze
 from schema_lang.analysis.normalization import normalization_of
 from schema_lang.cli import main
-from schema_lang.document import analyze
-from schema_lang.fixes import fixes_for
-from schema_lang.refactor.normalize import NormalizeError, normalize
-from schema_lang.refactor.text_edits import apply_edits
+from schema_lang.ide.fixes import fixes_for
+from schema_lang.ide.refactor.normalize import NormalizeError, normalize
+from schema_lang.ide.refactor.text_edits import apply_edits
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -14,7 +14,8 @@ from textwrap import dedent
 
 import pytest
 
-from schema_lang.document import Options, analyze
+from schema_lang.analysis import analyze
+from schema_lang.core.document import Options
 from schema_lang.rules import RULES
 
 
@@ -254,6 +255,26 @@ MAPPED = src("""
 
 def mapped(dialect: str, type_: str = "timestamptz") -> str:
     return MAPPED.format(dialect=dialect, type=type_)
+
+
+# two tables whose made-up index names are the same: idx_ + cart + _item_sku, idx_ + cart_item + _sku
+SAME_INDEX_NAME = src("""
+    schema: s
+    tables:
+      cart:
+        columns:
+          id: bigint pk
+          item_sku: text
+        indexes:
+          - item_sku
+      cart_item:
+        columns:
+          id: bigint pk
+          sku: text
+        indexes:
+          - sku
+""")
+LONG_NAME = "ix_" + "a" * 70  # PostgreSQL keeps its first 63 bytes only
 
 
 def one_table(columns: str, extra: str = "", top: str = "") -> str:
@@ -572,6 +593,17 @@ FIRES = [
           "é" * 65, message="65 characters"),
     Fires("too-long-table", "design/identifier-too-long",
           "schema: s\ntables:\n  " + "t" * 70 + ":\n    columns:\n      id: bigint pk\n", "t" * 70, "t" * 70),
+    Fires("same-generated-index-name", "design/duplicate-name", SAME_INDEX_NAME, "sku", "cart_item",
+          message="idx_cart_item_sku"),
+    Fires("same-after-truncation", "design/duplicate-name",
+          one_table("id: bigint pk\nx: int\ny: int", f"indexes:\n  - {{columns: [x], name: {LONG_NAME}_1}}\n"
+                                                     f"  - {{columns: [y], name: {LONG_NAME}_2}}"),
+          f"{{columns: [y], name: {LONG_NAME}_2}}", "t", message="63 bytes"),
+    Fires("enum-named-like-a-table", "design/duplicate-name",
+          one_table("id: bigint pk", top="enums:\n  t: [a, b]\n"), "t", "t"),
+    Fires("sqlite-ignores-case", "design/duplicate-name",
+          "schema: s\ndialect: sqlite\ntables:\n  Users:\n    columns:\n      id: int pk\n"
+          "  users:\n    columns:\n      id: int pk\n", "users", "users"),
     # -- dialect
     Fires("timestamptz-mysql", "dialect/type-mapped", mapped("mysql"), "timestamptz", "t", "at",
           message="keep values in UTC"),
@@ -683,6 +715,14 @@ QUIET = [
     Quiet("multibyte-mysql", "design/identifier-too-long", too_long("é" * 32, "mysql")),
     Quiet("64-chars-mysql", "design/identifier-too-long", too_long("é" * 64, "mysql")),
     Quiet("sqlite-no-limit", "design/identifier-too-long", too_long("a" * 300, "sqlite")),
+    Quiet("long-generated-names-stay-apart", "design/duplicate-name",
+          one_table(f"id: bigint pk\n{'я' * 30}_a: int\n{'я' * 30}_b: int",
+                    f"indexes:\n  - {'я' * 30}_a\n  - {'я' * 30}_b")),
+    Quiet("index-names-are-per-table-in-mysql", "design/duplicate-name",
+          SAME_INDEX_NAME.replace("schema: s\n", "schema: s\ndialect: mysql\n")),
+    Quiet("case-matters-in-postgresql", "design/duplicate-name",
+          one_table("id: bigint pk\nx: int", "indexes:\n  - {columns: [x], name: ix}\n"
+                                               "  - {columns: [id, x], name: Ix}")),
     Quiet("timestamptz-pg", "dialect/type-mapped", mapped("postgresql")),
     Quiet("timestamp-mysql", "dialect/type-mapped", mapped("mysql", "timestamp")),
     Quiet("timestamptz-override-pg", "dialect/type-mapped", mapped("mysql"), dialect="postgresql"),

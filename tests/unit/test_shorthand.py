@@ -10,8 +10,8 @@ import itertools
 
 import pytest
 
-from schema_lang.document import analyze
-from schema_lang.shorthand import parse_shorthand
+from schema_lang.analysis import analyze
+from schema_lang.core.shorthand import parse_shorthand
 
 
 def cut(text: str, span) -> str | None:
@@ -324,7 +324,7 @@ def test_escaped_string_falls_back_to_the_whole_value():
 
 
 def test_an_enum_with_a_non_ascii_name_is_a_type():
-    from schema_lang.document import analyze
+    from schema_lang.analysis import analyze
 
     text = "schema: s\nenums:\n  état: [a, b]\ntables:\n  t:\n    columns:\n      id: int pk\n      e: état not null\n"
     document = analyze(text)

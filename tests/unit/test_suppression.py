@@ -7,7 +7,8 @@ can tell exactly which diagnostic a comment or level affected.
 """
 from __future__ import annotations
 
-from schema_lang.document import Options, analyze
+from schema_lang.analysis import analyze
+from schema_lang.core.document import Options
 
 
 def mysql_file(table_comment: str = "", before_at: str = "", at_comment: str = "", rules: str = "") -> str:

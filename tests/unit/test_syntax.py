@@ -10,9 +10,9 @@ import random
 
 import pytest
 
-from schema_lang import document
-from schema_lang.document import analyze
-from schema_lang.syntax import MAX_ALIASES, MAX_DEPTH, Mapping, Scalar, parse_yaml
+from schema_lang.analysis import analyze
+from schema_lang.core import document
+from schema_lang.core.syntax import MAX_ALIASES, MAX_DEPTH, Mapping, Scalar, parse_yaml
 
 
 def rules(doc) -> list[str]:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from schema_lang import vcs
-from schema_lang.vcs import committed_text, git_environment
+from schema_lang.core import vcs
+from schema_lang.core.vcs import committed_text, git_environment
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 

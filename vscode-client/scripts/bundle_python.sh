@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Fills bundled/libs with the schema-lang package (schema_lang + server) and its dependencies:
+# Fills bundled/libs with the schema-lang package (schema_lang + schema_lang_server) and its dependencies:
 #   pip install -t bundled/libs <repository root>
-# The extension runs it as `<python3 on PATH> -m server` with PYTHONPATH=<extension>/bundled/libs.
+# The extension runs it as `<python3 on PATH> -m schema_lang_server` with PYTHONPATH=<extension>/bundled/libs.
 #
 # Compiled modules (pydantic-core) are specific to a CPython version and a platform: the install is
 # repeated for each version in BUNDLE_EXTRA_PYTHONS and merged, so the result serves CPython
@@ -89,6 +89,6 @@ rm -rf "$libs/bin"
 find "$libs" -name '__pycache__' -type d -prune -exec rm -rf {} +
 
 # the bundled copy must import (with the interpreter that built it)
-PYTHONPATH="$libs" PYTHONNOUSERSITE=1 "$python" -c 'import server.__main__, schema_lang, pygls, pydantic' 
+PYTHONPATH="$libs" PYTHONNOUSERSITE=1 "$python" -c 'import schema_lang_server.__main__, schema_lang, pygls, pydantic' 
 echo "bundle-python: $(du -sh "$libs" | cut -f1) in bundled/libs; compiled pydantic-core for:"
 ls "$libs/pydantic_core/" | grep '^_pydantic_core\.' | sed 's/^/  /'

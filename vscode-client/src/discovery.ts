@@ -2,11 +2,11 @@
 //
 // In order:
 //   1. `schemaLang.server.path`: a `schema-lang-server` executable;
-//   2. `schemaLang.interpreter`: `<python> -m server`;
-//   3. the Python extension's active interpreter (ms-python.python), `<python> -m server`;
+//   2. `schemaLang.interpreter`: `<python> -m schema_lang_server`;
+//   3. the Python extension's active interpreter (ms-python.python), `<python> -m schema_lang_server`;
 //   4. the copy bundled with this extension (bundled/libs), run with the first python3/python on
 //      PATH that is 3.10+ and can import it, with PYTHONPATH=<extension>/bundled/libs.
-// A Python candidate is accepted only when `<python> -c "import server, schema_lang"` works.
+// A Python candidate is accepted only when `<python> -c "import schema_lang_server, schema_lang"` works.
 
 import * as cp from 'child_process';
 import * as fs from 'fs';
@@ -52,8 +52,8 @@ const CHECK_SCRIPT = [
   'v = sys.version.split()[0]',
   'if sys.version_info < (3, 10):',
   '    print("Python " + v + " is older than 3.10"); sys.exit(3)',
-  'import server.__main__, schema_lang',
-  'print(v + "\\t" + server.__file__)',
+  'import schema_lang_server.__main__, schema_lang',
+  'print(v + "\\t" + schema_lang_server.__file__)',
 ].join('\n');
 
 interface PythonCheck {
@@ -213,7 +213,7 @@ export async function discoverServer(extensionPath: string, log: Log, resource?:
     attempts.push({ source, candidate, problem });
     log.warn(`${source}: ${candidate}: ${problem}`);
   };
-  // `python -m server` puts the working folder first on sys.path: use one that holds no `server`
+  // `python -m` puts the working folder first on sys.path: start in one that holds no Python packages
   const cwd = extensionPath;
 
   // 1. an explicit server executable
@@ -237,8 +237,8 @@ export async function discoverServer(extensionPath: string, log: Log, resource?:
       return undefined;
     }
     const launch: ServerLaunch = {
-      source, command: python, args: ['-m', 'server'], cwd, env,
-      description: `${python} -m server (Python ${check.version}, ${source}; server from ${check.location})`,
+      source, command: python, args: ['-m', 'schema_lang_server'], cwd, env,
+      description: `${python} -m schema_lang_server (Python ${check.version}, ${source}; server from ${check.location})`,
     };
     return launch;
   };
@@ -259,7 +259,7 @@ export async function discoverServer(extensionPath: string, log: Log, resource?:
 
   // 4. the bundled copy
   const libs = path.join(extensionPath, 'bundled', 'libs');
-  if (fs.existsSync(path.join(libs, 'server', '__main__.py'))) {
+  if (fs.existsSync(path.join(libs, 'schema_lang_server', '__main__.py'))) {
     const env: NodeJS.ProcessEnv = { ...process.env, PYTHONPATH: libs, PYTHONNOUSERSITE: '1' };
     const pythons = pythonsOnPath();
     if (pythons.length === 0) reject('bundled', 'python3/python', 'no python3 or python on PATH');

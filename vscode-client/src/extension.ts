@@ -293,7 +293,7 @@ class SchemaLangExtension implements vscode.Disposable {
       ...(tried.length ? tried : ['  (nothing)']),
       'Fix one of:',
       '  - schemaLang.server.path: the path of a schema-lang-server executable (pip install schema-lang);',
-      '  - schemaLang.interpreter: a Python 3.10+ where `import server, schema_lang` works;',
+      '  - schemaLang.interpreter: a Python 3.10+ where `import schema_lang_server, schema_lang` works;',
       '  - the Python extension\'s selected interpreter, with schema-lang installed in it;',
       '  - a python3 (3.10+) on PATH, for the server bundled with the extension.',
     ].join('\n'));

@@ -3,7 +3,7 @@
 --   nvim --headless --clean -n -u NONE -i NONE -c "luafile check.lua" FILE.schema.yaml
 --
 -- Environment:
---   SCHEMA_LANG_PYTHON   the Python that runs the server (`python -m server`)
+--   SCHEMA_LANG_PYTHON   the Python that runs the server (`python -m schema_lang_server`)
 --   SCHEMA_LANG_ROOT     the repository root (the server's working directory)
 --   SCHEMA_LANG_RESULT   where to write the JSON result
 --   SCHEMA_LANG_WAIT_MS  optional: how long to wait for each server answer (default 15000)
@@ -119,7 +119,7 @@ local function main()
   step('start_client')
   local client_id = vim.lsp.start_client({
     name = 'schema-lang',
-    cmd = { python, '-m', 'server' },
+    cmd = { python, '-m', 'schema_lang_server' },
     cmd_cwd = root,
     root_dir = vim.fn.fnamemodify(path, ':p:h'),
     capabilities = capabilities,

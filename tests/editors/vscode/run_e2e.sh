@@ -102,7 +102,7 @@ fi
 PY="${SCHEMA_LANG_PYTHON:-$(command -v python3)}"
 # from / so that the repository's own folders do not count as installed; sys.executable, not a
 # pyenv shim (which picks a version by the folder it runs in)
-PY="$(cd / && "$PY" -c "import server, schema_lang, sys; print(sys.executable)" 2>/dev/null)" \
+PY="$(cd / && "$PY" -c "import schema_lang_server, schema_lang, sys; print(sys.executable)" 2>/dev/null)" \
   || { echo "${SCHEMA_LANG_PYTHON:-python3} cannot import the project (pip install -e . first, or set SCHEMA_LANG_PYTHON)" >&2; exit 2; }
 
 log "running the test: $VSIX with $PY"

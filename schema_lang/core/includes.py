@@ -8,18 +8,19 @@ cycle stops where it closes.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from .loader import Reporter
+from .diagnostics import Reporter
 from .model import Schema, Table
 from .syntax import Mapping, Scalar, Sequence
 
-if TYPE_CHECKING:  # .document imports this module
-    from .document import Document
-
 MAX_DEPTH = 16
-_CACHE: dict[tuple, Document] = {}  # (path, text, dialect, including) -> Document
+_CACHE: dict[tuple, Schema] = {}  # (path, text, dialect, including, passes) -> the included file's schema
+
+# Analyses an included file: (text, its path, the files including it) -> its schema.  The caller,
+# the pipeline in document.py, passes itself in, so this module needs nothing above it.
+ReadIncluded = Callable[[str, str, tuple[str, ...]], Schema]
 _CACHE_SIZE = 64
 
 
@@ -37,13 +38,13 @@ def _entries(root) -> list[Scalar]:
     return []
 
 
-def load_includes(root, schema: Schema, options, report: Reporter) -> dict[str, Table]:
-    """Reads the included files: adds their enums to `schema` and returns their tables."""
+def load_includes(root, schema: Schema, options, report: Reporter, read_included: ReadIncluded,
+                  cache_key: tuple = ()) -> dict[str, Table]:
+    """Reads the included files: adds their enums to `schema` and returns their tables.
+    `cache_key` holds whatever else changes the result of `read_included` (the analyses run)."""
     entries = _entries(root)
     if not entries:
         return {}
-    from .document import Options, analyze
-
     tables: dict[str, Table] = {}
     read = options.read or _read_file
     here = str(Path(options.path).resolve()) if options.path else None
@@ -64,15 +65,14 @@ def load_includes(root, schema: Schema, options, report: Reporter) -> dict[str, 
         if text is None:
             report("schema/include-not-found", f"include '{entry.value}': no such file ({path})", span)
             continue
-        key = (path, text, options.dialect, options.including + (here,))
-        document = _CACHE.get(key)
-        if document is None:
-            document = analyze(text, Options(dialect=options.dialect, path=path, read=options.read,
-                                             including=options.including + (here,)))
+        including = options.including + (here,)
+        key = (path, text, options.dialect, including, cache_key)
+        included = _CACHE.get(key)
+        if included is None:
+            included = read_included(text, path, including)
             while len(_CACHE) >= _CACHE_SIZE:
                 del _CACHE[next(iter(_CACHE))]
-            _CACHE[key] = document
-        included = document.schema
+            _CACHE[key] = included
         schema.included.append(path)
         schema.included.extend(p for p in included.included if p not in schema.included)
         for name, table in {**included.external_tables, **included.tables}.items():

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 import sqlglot
 from sqlglot import exp
 
-from .analysis.normalization import normalization_of
-from .analysis.queries import _statements
-from .model import ForeignKey, Query, Schema, Span, Table
+from ..analysis.normalization import normalization_of
+from ..core.model import ForeignKey, Query, Schema, Span, Table
+from ..sql.queries import read
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +36,7 @@ def query_tables(schema: Schema, query: Query) -> frozenset[str]:
     """The names of the tables a query's SQL reads or writes (CTE names left out),
     read as the analysis of queries reads them; empty when the SQL does not parse."""
     try:
-        statements = _statements(query.sql, schema.dialect.sqlglot_name or None)
+        statements = read(query.sql, schema.dialect.sqlglot_name or None).statements
     except sqlglot.errors.SqlglotError:
         return frozenset()
     names = set()

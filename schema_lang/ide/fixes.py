@@ -8,9 +8,27 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from .diagnostics import Diagnostic, Fix, TextEdit
-from .document import Document
-from .syntax import Mapping, Sequence
+from ..core.diagnostics import Diagnostic, Fix, LineIndex, Reporter, TextEdit
+from ..core.document import _IGNORE_RE, Document, find_suppressions
+from ..core.lines import column_of, content_line_end, ends_inside_quotes, line_indent, line_start
+from ..core.loader import scalar_base
+from ..core.shorthand import parse_shorthand
+from ..core.syntax import Mapping, Scalar, Sequence, parse_yaml
+from ..core.types import SUGGESTIONS
+from .hover import lookup_table
+from .refactor.normalize import NormalizeError, normalize
+from .refactor.text_edits import (
+    EditError,
+    block_end,
+    child_indent,
+    find_table,
+    inside_scalar,
+    mapping_entry,
+    mapping_step,
+    multiline_scalars,
+    sequence_item,
+    yaml_key,
+)
 
 NORMALIZATION_RULES = ("normalization/partial-dependency", "normalization/transitive-dependency",
                        "normalization/bcnf-violation", "normalization/duplicated-attribute")
@@ -19,8 +37,6 @@ DENORMALIZATION_RULES = NORMALIZATION_RULES + ("normalization/repeating-group", 
 
 
 def _move_fix(document: Document, d: Diagnostic) -> list[Fix]:
-    from .refactor.normalize import NormalizeError, normalize
-    from .refactor.text_edits import EditError
 
     if not d.data or d.table is None:
         return []
@@ -37,7 +53,6 @@ def _denormalized_fix(document: Document, d: Diagnostic) -> list[Fix]:
     """Records the finding as a deliberate choice under the table's `denormalized:`."""
     if d.table is None or d.column is None:
         return []
-    from .refactor.text_edits import EditError, block_end, child_indent, column_of
 
     columns = list((d.data or {}).get("dependents") or [d.column])
     tables, node = _table_node(document, d.table)
@@ -66,7 +81,6 @@ def _denormalized_fix(document: Document, d: Diagnostic) -> list[Fix]:
 
 
 def _table_node(document: Document, name: str):
-    from .refactor.text_edits import find_table
 
     tables, _, node = find_table(document.text, name)
     return tables, node
@@ -81,7 +95,6 @@ def index_text(columns: list) -> str:
 
 def add_index_edit(document: Document, table: str, columns: list) -> TextEdit | None:
     """Inserts an entry into the table's `indexes:` (creating the key when absent)."""
-    from .refactor.text_edits import block_end, child_indent, column_of, line_start
 
     text = document.text
     tables, node = _table_node(document, table)
@@ -121,7 +134,6 @@ def _add_index_fix(document: Document, d: Diagnostic) -> list[Fix]:
 
 
 def _remove_index_fix(document: Document, d: Diagnostic) -> list[Fix]:
-    from .refactor.text_edits import EditError, mapping_entry, sequence_item
 
     if not d.data or "index" not in d.data:
         return []
@@ -154,8 +166,6 @@ def _foreign_key_at(document: Document, d: Diagnostic):
 
 def _create_table_fix(document: Document, d: Diagnostic) -> list[Fix]:
     """`references usrs` with no table usrs: append `usrs:` with a key of the referencing column's type."""
-    from .hover import lookup_table
-    from .refactor.text_edits import EditError, block_end, child_indent, mapping_step, yaml_key
 
     table, fk = _foreign_key_at(document, d)
     if fk is None or d.table is None or lookup_table(document.schema, fk.table) is not None:
@@ -199,10 +209,6 @@ def _create_table_fix(document: Document, d: Diagnostic) -> list[Fix]:
 
 def _add_primary_key_fix(document: Document, d: Diagnostic) -> list[Fix]:
     """Marks the column `id` as the key, or adds `id: bigint pk identity` as the first column."""
-    from .loader import scalar_base
-    from .refactor.text_edits import EditError, block_end, child_indent, line_start
-    from .shorthand import parse_shorthand
-    from .syntax import Scalar
 
     table = document.schema.tables.get(d.table) if d.table else None
     if table is None or table.primary_key:
@@ -263,7 +269,6 @@ def _add_primary_key_fix(document: Document, d: Diagnostic) -> list[Fix]:
 def _suggested_type_fix(document: Document, d: Diagnostic) -> list[Fix]:
     """`serial` -> `int identity`, `blob` -> `bytes`: the type other systems call so, when the
     replacement is one definite type."""
-    from .types import SUGGESTIONS
 
     if d.fixes or not d.table or not d.column:
         return []
@@ -288,7 +293,6 @@ SUPPRESSIBLE_EXCEPT = ("syntax/", "internal/")
 
 
 def _parsed_root(text: str):
-    from .syntax import parse_yaml
 
     cached = _ROOTS.get(text)
     if cached is None:
@@ -303,8 +307,6 @@ _ROOTS: dict[str, object] = {}
 
 def _ignore_comment(text: str, line_start_offset: int, line_end_offset: int):
     """The trailing or own-line ignore comment on a line: (match, is_own_line), or None."""
-    from .document import _IGNORE_RE
-    from .syntax import ends_inside_quotes
 
     line = text[line_start_offset:line_end_offset]
     for match in _IGNORE_RE.finditer(line):
@@ -331,10 +333,6 @@ def ignore_fix(document: Document, d: Diagnostic) -> Fix | None:
     (with the line's indentation) when the end of the line lies inside a quoted or block scalar.
     None when neither place works (the diagnostic starts inside a multi-line value) or the rule
     cannot be ignored (syntax/*, internal/*)."""
-    from .diagnostics import LineIndex
-    from .document import find_suppressions
-    from .loader import Reporter
-    from .refactor.text_edits import content_line_end, inside_scalar, line_indent, multiline_scalars
 
     rule = d.rule
     if rule.startswith(SUPPRESSIBLE_EXCEPT):

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .lines import any_line_indented_less, first_indented_line, is_indented_key_line, lines_indented, next_margin_line
+
 # literal prefixes ("\n...") rather than ^ with MULTILINE: much faster on large files
 _TABLES_RE = re.compile(r"(?:\A|\n)tables:[ \t]*(?:#[^\n]*)?(?=\n|\Z)")
 _NODE_PROPERTY_RE = re.compile(r"[\s\[{,][&*!][^\s,\]}]")  # anchors, aliases, tags
@@ -24,7 +26,6 @@ def _unusual(text: str) -> bool:
     if _DOCUMENT_MARK_RE.search(text):
         return True
     return ("&" in text or "*" in text or "!" in text) and bool(_NODE_PROPERTY_RE.search(text))
-_KEY_LINE_RE = re.compile(r"[ ]+(?:[^\s#'\"][^:#\n]*|'[^'\n]*'|\"[^\"\n]*\")[ \t]*:(?:[ \t]|$)", re.MULTILINE)
 
 
 @dataclass(slots=True)
@@ -36,10 +37,6 @@ class Split:
     chunks: list[tuple[int, int]]  # (start, end) of each table's text
 
 
-_MARGIN_RE = re.compile(r"\n[^\s#]")
-_FIRST_CONTENT_RE = re.compile(r"\n( +)[^\s#]")
-
-
 def split_tables(text: str) -> Split | None:
     match = _TABLES_RE.search(text)
     if match is None or text.find("\ntables:", match.end()) != -1:
@@ -47,18 +44,16 @@ def split_tables(text: str) -> Split | None:
     if _unusual(text):
         return None
     region_start = match.end() + 1
-    margin = _MARGIN_RE.search(text, match.end())
-    region_end = margin.start() + 1 if margin else len(text)
-    first = _FIRST_CONTENT_RE.search(text, match.end(), region_end)
+    region_end = next_margin_line(text, region_start) or len(text)
+    first = first_indented_line(text, region_start, region_end)
     if first is None:
         return None
-    indent = len(first.group(1))
-    if indent > 1 and re.compile(rf"\n {{1,{indent - 1}}}[^\s#]").search(text, region_start - 1, region_end):
+    indent = first[1]
+    if any_line_indented_less(text, indent, region_start, region_end):
         return None  # a line less indented than the tables: not the usual layout
-    key_re = re.compile(rf"\n {{{indent}}}(?=[^\s#])")
-    starts = [m.start() + 1 for m in key_re.finditer(text, region_start - 1, region_end)]
+    starts = lines_indented(text, indent, region_start, region_end)
     for start in starts:
-        if not _KEY_LINE_RE.match(text, start):
+        if not is_indented_key_line(text, start):
             return None
     chunks = [(a, b) for a, b in zip(starts, starts[1:] + [region_end], strict=False)]
     start = chunks[0][0]

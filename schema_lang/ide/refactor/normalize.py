@@ -11,13 +11,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..analysis.dependencies import FD, candidate_keys, closure, decompose_bcnf, project, synthesize_3nf
-from ..analysis.normalization import TableNormalization, _plural, normalization_of
-from ..diagnostics import TextEdit
-from ..document import Document, analyze
-from ..model import Column, ForeignKey, Schema, Table
-from ..syntax import Mapping, Scalar, Sequence
-from .text_edits import EditError, block_end, child_indent, column_of, find_table, mapping_entry, sequence_item
+from ...analysis import analyze
+from ...analysis.dependencies import FD, candidate_keys, closure, decompose_bcnf, project, synthesize_3nf
+from ...analysis.normalization import TableNormalization, _plural, normalization_of
+from ...core.diagnostics import TextEdit
+from ...core.document import Document
+from ...core.lines import column_of, whitespace_width
+from ...core.model import Column, ForeignKey, Schema, Table
+from ...core.syntax import Mapping, Scalar, Sequence
+from ...sql import identifiers
+from .text_edits import EditError, block_end, child_indent, find_table, mapping_entry, sequence_item
 
 
 class NormalizeError(ValueError):
@@ -331,7 +334,7 @@ def _list_entries_to_drop(text: str, node: Mapping, key: str, keep) -> list[Text
     return edits
 
 
-_WORD = re.compile(r"[A-Za-z_][\w$]*")
+_WORD = re.compile(identifiers.NAME)
 
 
 def normalize(text: str, table_name: str, target: str = "3nf", lhs: list[str] | None = None,
@@ -405,7 +408,7 @@ def normalize(text: str, table_name: str, target: str = "3nf", lhs: list[str] | 
         fk_node = node.get("foreign_keys")
         if isinstance(fk_node, Sequence) and fk_node.items and not fk_node.flow:
             item_indent = column_of(text, sequence_item(text, fk_node, 0).start
-                                    + _lead(text, sequence_item(text, fk_node, 0).start))
+                                    + whitespace_width(text, sequence_item(text, fk_node, 0).start))
             edits.append(TextEdit(block_end(text, fk_node), block_end(text, fk_node),
                                   "".join(f"{' ' * item_indent}- {fk}\n" for fk in new_fks)))
         else:
@@ -426,7 +429,7 @@ def normalize(text: str, table_name: str, target: str = "3nf", lhs: list[str] | 
         unique_node = node.get("unique")
         if isinstance(unique_node, Sequence) and unique_node.items and not unique_node.flow:
             first = sequence_item(text, unique_node, 0)
-            item_indent = column_of(text, first.start + _lead(text, first.start))
+            item_indent = column_of(text, first.start + whitespace_width(text, first.start))
             edits.append(TextEdit(block_end(text, unique_node), block_end(text, unique_node),
                                   "".join(f"{' ' * item_indent}- {_flow_list(k)}\n" for k in new_keys)))
         elif unique_node is None:
@@ -476,11 +479,6 @@ def _rewritten_pk(text: str, edits: list[TextEdit], node: Mapping) -> list[str] 
         if pk_node is not None and edit.start == pk_node.start and edit.new_text.startswith("["):
             return [c.strip() for c in edit.new_text.strip("[]").split(",")]
     return None
-
-
-def _lead(text: str, start: int) -> int:
-    line = text[start:text.find("\n", start) if text.find("\n", start) != -1 else len(text)]
-    return len(line) - len(line.lstrip())
 
 
 def _add_reference(text: str, table: Table, columns_node: Mapping, piece: Piece, new_fks: list[str],

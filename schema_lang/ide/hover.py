@@ -11,13 +11,17 @@ from __future__ import annotations
 
 import re
 
-from .dialects import DIALECTS, Dialect, get_dialect
-from .document import _IGNORE_RE, Document
-from .model import Column, Enum, ForeignKey, Schema, Span, Table
-from .rules import all_rules
-from .shorthand import Shorthand, parse_shorthand
-from .syntax import ends_inside_quotes
-from .types import ALIASES, ColumnType, TypeError_, parse_type
+from ..analysis.indexes import indexes_of
+from ..analysis.normalization import normalization_of
+from ..analysis.queries import parse_query
+from ..core.document import _IGNORE_RE, Document
+from ..core.lines import ends_inside_quotes
+from ..core.model import Column, Enum, ForeignKey, Schema, Span, Table
+from ..core.shorthand import Shorthand, parse_shorthand
+from ..core.types import ALIASES, ColumnType, TypeError_, parse_type
+from ..dialects import DIALECTS, Dialect, get_dialect
+from ..generate.ddl import column_type_sql
+from ..rules import RULES
 
 Result = tuple[str, Span]
 
@@ -250,7 +254,7 @@ def _word_at(text: str, r: int) -> tuple[str, Span] | None:
 
 
 def _rule_at(document: Document, offset: int) -> Result | None:
-    rules = all_rules()
+    rules = RULES
     for rule_id, span in document.schema.rule_level_spans.items():
         if _inside(offset, span) and rule_id in rules:
             return rules[rule_id].doc, span
@@ -275,7 +279,7 @@ def _rule_at(document: Document, offset: int) -> Result | None:
 
 def rule_summary(rule_id: str) -> str | None:
     """The rule's title, the first paragraph of its documentation and a link to it."""
-    rule = all_rules().get(rule_id)
+    rule = RULES.get(rule_id)
     if rule is None:
         return None
     paragraphs = [p.strip() for p in rule.doc.split("\n\n") if p.strip() and not p.lstrip().startswith("#")]
@@ -332,7 +336,6 @@ def _fk_text(fk, target: Table | None) -> str:
 
 
 def table_markdown(schema: Schema, table: Table) -> str:
-    from .analysis.normalization import normalization_of
 
     data = normalization_of(schema, table)
     lines = [f"**table** `{table.name}`"]
@@ -365,7 +368,6 @@ def table_markdown(schema: Schema, table: Table) -> str:
 
 def _storage_rows(schema: Schema, ctype: ColumnType, dialect: Dialect) -> list[str]:
     """A Markdown table: how each dialect stores the type, the target first and marked."""
-    from .generate.ddl import column_type_sql
 
     rows = ["| Dialect | Stored as | Note |", "|---|---|---|"]
     order = [dialect] + [d for d in DIALECTS.values() if d.name != dialect.name]
@@ -490,7 +492,6 @@ def _constraints(schema: Schema, table: Table, column: Column, dialect: Dialect)
 
 
 def column_markdown(schema: Schema, table: Table, column: Column, dialect: Dialect) -> str:
-    from .generate.ddl import column_type_sql
 
     ctype = column.type
     head = f"**column** `{table.name}.{column.name}`: `{ctype if ctype is not None else column.type_text}`"
@@ -532,7 +533,6 @@ def column_markdown(schema: Schema, table: Table, column: Column, dialect: Diale
 
 
 def _index_uses(table: Table, column: Column) -> list[str]:
-    from .analysis.indexes import indexes_of
 
     out = []
     for index in indexes_of(table):
@@ -542,7 +542,6 @@ def _index_uses(table: Table, column: Column) -> list[str]:
 
 
 def _query_uses(schema: Schema, table: Table, column: Column) -> list[str]:
-    from .analysis.queries import parse_query
 
     out = []
     for query in schema.queries.values():

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .dialects import Dialect
+from ..dialects import Dialect
 from .types import ColumnType
 
 Span = tuple[int, int]

@@ -10,16 +10,17 @@
 """
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, cast
 
 from pydantic import ValidationError
 
+from ..dialects import get_dialect
+from ..rules import RULES
+from ..sql import identifiers
 from . import spec as S
-from .diagnostics import Diagnostic, Fix, Severity, TextEdit
-from .dialects import get_dialect
+from .diagnostics import Fix, Reporter, did_you_mean, replace_fix, shift_diagnostic
 from .model import (
     Column,
     Context,
@@ -35,7 +36,6 @@ from .model import (
     Table,
     UniqueConstraint,
 )
-from .rules import RULES
 from .shorthand import parse_shorthand
 from .syntax import Mapping, Node, Scalar, Sequence, node_kind
 from .types import TypeError_, all_type_names, parse_type
@@ -45,40 +45,6 @@ if TYPE_CHECKING:
 
 _TAGS = ("short", "long")
 _MAX_ROUNDS = 4
-
-
-class Reporter:
-    """Collects diagnostics with each rule's default severity."""
-
-    def __init__(self) -> None:
-        self.items: list[Diagnostic] = []
-
-    def __call__(self, rule: str, message: str, span: Span, table: str | None = None,
-                 column: str | None = None, fixes: tuple[Fix, ...] = (),
-                 related: tuple[tuple[int, int, str], ...] = (), base: int = 0, data: dict | None = None,
-                 severity: Severity | None = None) -> Diagnostic:
-        """Reports a finding; `base` is added to the span and the fixes' offsets
-        (spans inside a table are relative to the table's text, see model.Table)."""
-        if severity is None:
-            severity = RULES[rule].severity if rule in RULES else Severity.ERROR
-        start, end = span
-        if base:
-            start, end = start + base, end + base
-            fixes = tuple(shift_fix(f, base) for f in fixes)
-            related = tuple((a + base, b + base, m) for a, b, m in related)
-        diagnostic = Diagnostic(rule, severity, message, start, max(start, end), table, column, fixes, related, data)
-        self.items.append(diagnostic)
-        return diagnostic
-
-
-def shift_fix(fix: Fix, delta: int) -> Fix:
-    return Fix(fix.title, tuple(TextEdit(e.start + delta, e.end + delta, e.new_text) for e in fix.edits), fix.preferred)
-
-
-def shift_diagnostic(d: Diagnostic, delta: int) -> Diagnostic:
-    return Diagnostic(d.rule, d.severity, d.message, d.start + delta, d.end + delta, d.table, d.column,
-                      tuple(shift_fix(f, delta) for f in d.fixes),
-                      tuple((a + delta, b + delta, m) for a, b, m in d.related), d.data)
 
 
 def table_local(table, key, compute: Callable[[Reporter], None], report: Reporter) -> None:
@@ -93,18 +59,6 @@ def table_local(table, key, compute: Callable[[Reporter], None], report: Reporte
         found = table.memo[key] = local.items
     # copies: the final pass adjusts severities in place
     report.items.extend(shift_diagnostic(d, table.base) for d in found)
-
-
-def did_you_mean(word: str, candidates, cutoff: float = 0.6) -> str | None:
-    lowered = {c.lower(): c for c in candidates}
-    if word.lower() in lowered and lowered[word.lower()] != word:
-        return lowered[word.lower()]
-    close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=cutoff)
-    return close[0] if close else None
-
-
-def replace_fix(span: Span, suggestion: str) -> tuple[Fix, ...]:
-    return (Fix(f"Change to '{suggestion}'", (TextEdit(span[0], span[1], suggestion),), preferred=True),)
 
 
 # ---------------------------------------------------------------------------
@@ -421,6 +375,11 @@ def _closes_at_end(text: str) -> bool:
     return False
 
 
+# `table` or `table(a, b)`, as `references:` values write them (the same names as the shorthand's)
+_TARGET = re.compile(rf"\s*({identifiers.QUOTED}|{identifiers.DOTTED})\s*(?:\((.*)\))?\s*")
+_TARGET_COLUMN = re.compile(rf"{identifiers.QUOTED}|[^,\s]+")
+
+
 def parse_index_item(name: str, span: Span) -> IndexColumn:
     parts = name.rsplit(None, 1)
     descending = False
@@ -428,9 +387,9 @@ def parse_index_item(name: str, span: Span) -> IndexColumn:
         descending = parts[1].lower() == "desc"
         name = parts[0].rstrip()
         span = (span[0], span[0] + len(name)) if span[1] - span[0] > len(name) else span
-    expression = "(" in name or not re.fullmatch(r'[A-Za-z_][\w$]*|"(?:[^"]|"")*"', name)
-    if name.startswith('"') and name.endswith('"'):
-        name = name[1:-1].replace('""', '"')
+    expression = "(" in name or not identifiers.is_name_or_quoted(name)
+    if not expression:
+        name = identifiers.unquote(name, '"')
     return IndexColumn(name, span, descending, expression)
 
 
@@ -643,15 +602,16 @@ class Resolver:
         return table
 
     def names_of(self, node: Node) -> list[tuple[str, Span]]:
-        """A column list written as a YAML list or as "a, b" / "(a, b)"."""
+        """A column list written as a YAML list or as "a, b" / "(a, b)"; a name may be in
+        double quotes, as everywhere else (`"Item Id"`)."""
         if isinstance(node, Sequence):
             out = []
             for item in node.items:
                 if isinstance(item, Scalar) and not item.is_null:
-                    out.append((item.value.strip(), (item.start, item.end)))
+                    out.append((identifiers.unquote(item.value, '"'), (item.start, item.end)))
             return out
         if isinstance(node, Scalar):
-            return split_names(Located(node, self.text))
+            return [(identifiers.unquote(name, '"'), span) for name, span in split_names(Located(node, self.text))]
         return []
 
     def resolve_column(self, table: Table, cname: str, ckey: Scalar, cnode: Node, cvalue,
@@ -791,20 +751,19 @@ class Resolver:
     def parse_target(self, loc: Located, table: Table, column: str | None) -> tuple[str, Span, list] | None:
         """`table` or `table(a, b)` inside a string."""
         value = loc.value
-        match = re.fullmatch(r'\s*("(?:[^"]|"")*"|[A-Za-z_][\w$.]*)\s*(?:\((.*)\))?\s*', value)
+        match = _TARGET.fullmatch(value)
         if not match:
             self.report("schema/invalid-value", "write the target as table or table(column, ...)", loc.node_span,
                         table.name, column)
             return None
-        name = match.group(1)
+        name = identifiers.unquote(match.group(1), '"')
         span = loc.span(match.start(1), match.end(1))
-        if name.startswith('"'):
-            name = name[1:-1].replace('""', '"')
         cols: list[tuple[str, Span]] = []
         if match.group(2) is not None:
             inner_start = match.start(2)
-            for part in re.finditer(r'[^,\s]+', match.group(2)):
-                cols.append((part.group(0), loc.span(inner_start + part.start(), inner_start + part.end())))
+            for part in _TARGET_COLUMN.finditer(match.group(2)):
+                cols.append((identifiers.unquote(part.group(0), '"'),
+                             loc.span(inner_start + part.start(), inner_start + part.end())))
             if not cols:
                 self.report("schema/invalid-value", "name the referenced columns inside ( )", loc.node_span,
                             table.name, column)

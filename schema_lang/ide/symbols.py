@@ -30,13 +30,16 @@ from typing import Literal, cast
 import sqlglot
 from sqlglot import exp
 
-from .diagnostics import TextEdit
-from .document import Document
-from .loader import _closes_at_end, value_positions
-from .model import Span
-from .shorthand import MODIFIER_WORDS, parse_shorthand
-from .syntax import NULL_WORDS, Mapping, Node, Scalar, Sequence, parse_yaml
-from .types import all_type_names
+from ..core.chunks import split_tables
+from ..core.diagnostics import TextEdit
+from ..core.document import Document
+from ..core.lines import line_start
+from ..core.loader import _closes_at_end, value_positions
+from ..core.model import Span
+from ..core.shorthand import MODIFIER_WORDS, parse_shorthand
+from ..core.syntax import NULL_WORDS, Mapping, Node, Scalar, Sequence, parse_yaml
+from ..core.types import all_type_names
+from ..sql.queries import STATEMENTS, Resolution, portable, try_read
 
 TABLE = "table"
 COLUMN = "column"
@@ -51,7 +54,6 @@ _ENUM_VALUE_RE = re.compile(r"\w[\w.\-]*\Z")
 _ITEM_RE = re.compile(rf'\s*(?:"((?:[^"]|"")+)"|({_NAME}))(\s+(?:asc|desc))?\s*\Z', re.IGNORECASE)
 _TARGET_RE = re.compile(rf'\s*("(?:[^"]|"")*"|{_NAME}(?:\.{_NAME})*)\s*(?:\((.*)\))?\s*\Z', re.DOTALL)
 _PARTITION_RE = re.compile(r"\s*([A-Za-z]+)\s*\((.*)\)\s*\Z", re.DOTALL)
-_NUMBERED_PARAMETER = re.compile(r"\$\d+")
 _MODIFIER_STARTS = frozenset(w.split()[0] for w in MODIFIER_WORDS)
 
 
@@ -189,28 +191,10 @@ def _split_items(value: str, lo: int, hi: int, outer_parens: bool = True) -> lis
     return out
 
 
-def _portable(sql: str, dialect: str | None) -> str:
-    """`$1` read by every dialect: `?` padded to the same length, so offsets hold."""
-    if dialect == "postgres":
-        return sql
-    return _NUMBERED_PARAMETER.sub(lambda m: "?" + " " * (len(m.group(0)) - 1), sql)
-
-
-@lru_cache(maxsize=512)
-def _parse_statement(sql: str, dialect: str | None) -> exp.Expr | None:
-    try:
-        statements = [s for s in sqlglot.parse(_portable(sql, dialect), read=dialect) if s is not None]
-    except sqlglot.errors.SqlglotError:
-        return None
-    except Exception:  # noqa: BLE001 - sqlglot can fail on half-typed text in many ways
-        return None
-    return statements[0] if len(statements) == 1 else None
-
-
 @lru_cache(maxsize=512)
 def _parse_expression(sql: str, dialect: str | None) -> exp.Expr | None:
     try:
-        return sqlglot.parse_one(_portable(sql, dialect), read=dialect)
+        return sqlglot.parse_one(portable(sql, dialect), read=dialect)
     except Exception:  # noqa: BLE001
         return None
 
@@ -218,7 +202,7 @@ def _parse_expression(sql: str, dialect: str | None) -> exp.Expr | None:
 @lru_cache(maxsize=512)
 def _tokens(sql: str, dialect: str | None) -> tuple:
     try:
-        return tuple(sqlglot.tokenize(_portable(sql, dialect), read=dialect))
+        return tuple(sqlglot.tokenize(portable(sql, dialect), read=dialect))
     except Exception:  # noqa: BLE001
         return ()
 
@@ -230,7 +214,8 @@ _WORD_TOKENS = ("VAR", "IDENTIFIER")
 # the index
 
 class SymbolIndex:
-    def __init__(self, text: str, root: Node | None, dialect: str | None, build: bool = True) -> None:
+    def __init__(self, text: str, root: Node | None, dialect: str | None, build: bool = True,
+                 external_columns: dict[str, tuple[str, ...]] | None = None) -> None:
         self.text = text
         self.root = root
         self.dialect = dialect or None
@@ -242,6 +227,8 @@ class SymbolIndex:
         self.enum_values: dict[str, list[str]] = {}
         self.column_enum: dict[tuple[str, str], str] = {}
         self.queries: dict[str, tuple[Scalar, Node]] = {}
+        # the columns of tables of included files, which this file's queries may read
+        self.external_columns: dict[str, tuple[str, ...]] = external_columns or {}
         self._seen: set[tuple] = set()
         self.piecewise = False
         if build:
@@ -610,59 +597,39 @@ class SymbolIndex:
         self._enum_literals(tree, resolved, piece, a, role)
 
     def _query(self, piece: _Piece) -> None:
-        sql = piece.value
-        statement = _parse_statement(sql, self.dialect)
-        if statement is None:
+        resolution = self._resolve_query(piece.value)
+        if resolution is None:
             self._query_tokens(piece)
             return
         role = "query"
-        ctes = {cte.alias for cte in statement.find_all(exp.CTE)}
-        scopes: dict[int, dict[str, str]] = {}  # id(scope) -> alias (or name) -> table
-        for node in statement.find_all(exp.Table):
-            name = node.name
-            if not name or not isinstance(node.this, exp.Identifier) or (name in ctes and not node.db):
-                continue
-            scope = _scope_of(node) or statement
-            scopes.setdefault(id(scope), {})[node.alias or name] = name
-            if name in self.tables or not node.db:
-                self._add_sql(Symbol(TABLE, name), piece, 0, node.this, role)
+        for table in resolution.tables:
+            node = table.node
+            if table.name in self.tables or not node.db:
+                self._add_sql(Symbol(TABLE, table.name), piece, 0, node.this, role)
         resolved: dict[int, tuple[str, str]] = {}
-        for column in statement.find_all(exp.Column):
-            ident = column.this
-            if not isinstance(ident, exp.Identifier):
-                continue
-            qualifier = column.args.get("table")
-            qualifier = qualifier if isinstance(qualifier, exp.Identifier) else None
-            name = column.name
-            target = None
-            for scope in _scopes_up(column):
-                mapping = scopes.get(id(scope), {})
-                if qualifier is not None:
-                    if qualifier.name in mapping:
-                        target = mapping[qualifier.name]
-                        break
-                    continue
-                found = {t for t in mapping.values() if name in self.columns.get(t, {})}
-                if len(found) == 1:
-                    if _is_output_alias(scope, column):
-                        break
-                    target = found.pop()
-                    break
-                if found:
-                    break  # ambiguous: nothing to say
-            if target is None:
-                continue
-            if qualifier is not None and qualifier.name == target:
-                self._add_sql(Symbol(TABLE, target), piece, 0, qualifier, role)
-            resolved[id(column)] = (target, name)
-            self._add_sql(Symbol(COLUMN, name, target), piece, 0, ident, role)
-        # INSERT INTO t (a, b)
-        for schema in statement.find_all(exp.Schema):
-            if isinstance(schema.this, exp.Table):
-                for ident in schema.expressions:
-                    if isinstance(ident, exp.Identifier):
-                        self._add_sql(Symbol(COLUMN, ident.name, schema.this.name), piece, 0, ident, role)
-        self._enum_literals(statement, resolved, piece, 0, role)
+        for column in resolution.columns:
+            if column.table is None or column.column is None:
+                continue  # not a declared table's column, or more than one's
+            qualifier, source = column.qualifier, column.source
+            if qualifier is not None and source is not None and source.table == qualifier.name == source.alias:
+                self._add_sql(Symbol(TABLE, source.table), piece, 0, qualifier, role)  # `users.id`
+            if isinstance(column.node, exp.Column):
+                resolved[id(column.node)] = (column.table, column.column)
+            self._add_sql(Symbol(COLUMN, column.column, column.table), piece, 0, column.ident, role)
+        self._enum_literals(resolution.statement, resolved, piece, 0, role)
+
+    def _resolve_query(self, sql: str) -> Resolution | None:
+        """What the names of a query denote (None: it is not one statement sqlglot can read)."""
+        reading = try_read(sql, self.dialect)
+        if reading is None or not isinstance(reading.statement, STATEMENTS):
+            return None
+        resolution = reading.resolve(self._table_columns)
+        return None if resolution.failed else resolution
+
+    def _table_columns(self, name: str) -> tuple[str, ...] | None:
+        if name in self.tables:
+            return tuple(self.columns.get(name, ()))
+        return self.external_columns.get(name)
 
     def _query_tokens(self, piece: _Piece) -> None:
         """A query sqlglot cannot read (being typed): declared table names, and columns that only
@@ -701,32 +668,6 @@ class SymbolIndex:
         return [o for o in self.by_symbol.get(symbol, ()) if o.declaration]
 
 
-def _scope_of(node: exp.Expression) -> exp.Expression | None:
-    return node.find_ancestor(exp.Select, exp.Update, exp.Delete, exp.Insert)
-
-
-def _scopes_up(node: exp.Expression):
-    scope = _scope_of(node)
-    while scope is not None:
-        yield scope
-        scope = _scope_of(scope)
-
-
-def _is_output_alias(scope: exp.Expression, column: exp.Column) -> bool:
-    """`ORDER BY total` where `total` names an output column of the SELECT."""
-    if not isinstance(scope, exp.Select):
-        return False
-    aliases = {e.alias for e in scope.expressions if isinstance(e, exp.Alias)}
-    if column.name not in aliases:
-        return False
-    node: exp.Expr | None = column
-    while node is not None and node is not scope:
-        if node.parent is scope and node.arg_key == "expressions":
-            return False  # inside the select list itself
-        node = node.parent
-    return True
-
-
 _CACHE: OrderedDict[tuple[int, bool], tuple[Document, SymbolIndex]] = OrderedDict()
 _CACHE_SIZE = 16
 # one table's findings, by (its text, the enums, the dialect): offsets relative to the table's text
@@ -746,13 +687,14 @@ def symbol_index(document: Document, whole: bool = False) -> SymbolIndex:
         _CACHE.move_to_end(key)
         return hit[1]
     dialect = document.schema.source_dialect.sqlglot_name
+    external = {name: tuple(t.columns) for name, t in document.schema.external_tables.items()}
     # many small objects that all stay alive: the cyclic collector would rescan them for nothing
     enabled = gc.isenabled()
     gc.disable()
     try:
-        index = None if whole else _piecewise_index(document, dialect)
+        index = None if whole else _piecewise_index(document, dialect, external)
         if index is None:
-            index = SymbolIndex(document.text, parse_yaml(document.text).root, dialect)
+            index = SymbolIndex(document.text, parse_yaml(document.text).root, dialect, external_columns=external)
     finally:
         if enabled:
             gc.enable()
@@ -762,14 +704,14 @@ def symbol_index(document: Document, whole: bool = False) -> SymbolIndex:
     return index
 
 
-def _piecewise_index(document: Document, dialect: str | None) -> SymbolIndex | None:
-    from .chunks import split_tables
+def _piecewise_index(document: Document, dialect: str | None,
+                     external: dict[str, tuple[str, ...]]) -> SymbolIndex | None:
 
     root = document.root
     split = split_tables(document.text)
     if split is None or not isinstance(root, Mapping) or isinstance(root.get("tables"), (Mapping, Sequence)):
         return None  # not the usual layout: document.root holds the tables themselves, or nothing
-    index = SymbolIndex(document.text, root, dialect, build=False)
+    index = SymbolIndex(document.text, root, dialect, build=False, external_columns=external)
     index.piecewise = True
     index._collect_enums(root.get("enums"))
     index._collect_queries(root.get("queries"))
@@ -940,10 +882,6 @@ def _yaml_plain(name: str) -> str:
     return "'" + name.replace("'", "''") + "'"
 
 
-def _line_start(text: str, offset: int) -> int:
-    return text.rfind("\n", 0, offset) + 1
-
-
 def _add_key_edit(text: str, mapping: Mapping, line: str) -> TextEdit | None:
     """An edit that adds `line` (a `key: value` entry) as the first entry of a mapping."""
     if not mapping.items:
@@ -953,7 +891,7 @@ def _add_key_edit(text: str, mapping: Mapping, line: str) -> TextEdit | None:
         if text[mapping.start:mapping.start + 1] != "{":
             return None
         return TextEdit(mapping.start + 1, mapping.start + 1, f"{line}, ")
-    start = _line_start(text, first_key.start)
+    start = line_start(text, first_key.start)
     indent = text[start:first_key.start]
     if indent.strip():  # the first key shares its line with something else (`- key: ...`)
         return TextEdit(first_key.start, first_key.start, f"{line}\n{' ' * len(indent)}")

@@ -384,35 +384,3 @@ def walk(node: Node | None) -> Iterator[Node]:
         for item in node.items:
             yield from walk(item)
 
-
-def _scan_line(line: str, stop_at_comment: bool) -> tuple[int | None, str | None]:
-    """Reads one line of YAML for quoted scalars: (the column of a comment's `#` when
-    `stop_at_comment`, else None; the quote still open at the end, or None)."""
-    quote = None
-    i, n = 0, len(line)
-    while i < n:
-        ch = line[i]
-        if quote is None:
-            if stop_at_comment and ch == "#" and (i == 0 or line[i - 1] in " \t"):
-                return i, None
-            if ch in "'\"" and (i == 0 or line[i - 1] in " \t:[{,-"):
-                quote = ch
-        elif ch == "\\" and quote == '"':
-            i += 1
-        elif ch == quote:
-            if quote == "'" and line[i + 1:i + 2] == "'":
-                i += 1  # '' is an escaped quote
-            else:
-                quote = None
-        i += 1
-    return None, quote
-
-
-def comment_start(line: str) -> int | None:
-    """The column of a YAML comment's `#` on a line (outside quoted scalars), or None."""
-    return _scan_line(line, True)[0]
-
-
-def ends_inside_quotes(line_prefix: str) -> bool:
-    """Whether the end of a line prefix lies inside a single- or double-quoted YAML string."""
-    return _scan_line(line_prefix, False)[1] is not None

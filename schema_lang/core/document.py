@@ -1,23 +1,31 @@
 """The one pipeline: text -> Document(model, positions, diagnostics).
 
-Both the CLI and the language server call `analyze`.
+`analyze` reads, validates and resolves a file and runs the `passes` it is given over the
+resolved schema; the analyses themselves live above this package (schema_lang.analysis, whose
+`analyze` is the one the CLI and the language server call).
 """
 from __future__ import annotations
 
 import gc
 import re
 import traceback
+from collections.abc import Callable
+from collections.abc import Sequence as Seq
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from . import analysis
+from ..dialects import get_dialect
+from ..rules import RULES
 from .chunks import split_tables
-from .diagnostics import Diagnostic, LineIndex, Severity
+from .diagnostics import Diagnostic, LineIndex, Reporter, Severity, did_you_mean, replace_fix, shift_diagnostic
 from .includes import add_external_tables, load_includes
-from .loader import Reporter, did_you_mean, load_root, replace_fix, resolve_table_entry, shift_diagnostic
+from .lines import ends_inside_quotes
+from .loader import load_root, resolve_table_entry
 from .model import Schema, Table
-from .rules import RULES
-from .syntax import Mapping, Node, Scalar, Sequence, duplicate_key, ends_inside_quotes, parse_yaml
+from .syntax import Mapping, Node, Scalar, Sequence, duplicate_key, parse_yaml
+
+# An analysis over the resolved schema: reports its findings, changes nothing.
+Pass = Callable[[Schema, Reporter], None]
 
 SEVERITY_LEVELS = {"error": Severity.ERROR, "warning": Severity.WARNING, "info": Severity.INFO,
                    "hint": Severity.HINT}
@@ -153,14 +161,16 @@ def _collector_paused():
             gc.enable()
 
 
-def analyze(text: str, options: Options | None = None, cache: TableCache | None = None) -> Document:
-    """Analyses a schema file.  Pass the same `cache` for successive versions of
-    one document and only the tables whose text changed are read again."""
+def analyze(text: str, options: Options | None = None, cache: TableCache | None = None,
+            passes: Seq[Pass] = ()) -> Document:
+    """Analyses a schema file: reads it, resolves it and runs `passes` over the schema.  Pass the
+    same `cache` for successive versions of one document and only the tables whose text changed
+    are read again."""
     with _collector_paused():
-        return _analyze(text, options, cache)
+        return _analyze(text, options, cache, tuple(passes))
 
 
-def _analyze(text: str, options: Options | None, cache: TableCache | None) -> Document:
+def _analyze(text: str, options: Options | None, cache: TableCache | None, passes: tuple[Pass, ...]) -> Document:
     options = options or Options()
     lines = LineIndex(text)
     report = Reporter()
@@ -186,7 +196,7 @@ def _analyze(text: str, options: Options | None, cache: TableCache | None) -> Do
             root = parsed.root
             report.items.extend(parsed.diagnostics)
         schema = load_root(text, root, report, options.dialect)
-        external = load_includes(root, schema, options, report)
+        external = load_includes(root, schema, options, report, _included_reader(options, passes), passes)
         enum_names = frozenset(schema.enums)
         first_key: dict[str, Table] = {}
         if split is not None:
@@ -206,7 +216,8 @@ def _analyze(text: str, options: Options | None, cache: TableCache | None) -> Do
                         _add_table(schema, table, first_key, report, already_reported=True)
         add_external_tables(schema, external, report)
         schema.incomplete = any(d.rule == "syntax/yaml" for d in report.items)
-        analysis.run_all(schema, report)
+        for analysis in passes:
+            analysis(schema, report)
         suppressions = find_suppressions(text, lines, report)
     except Exception as exc:  # noqa: BLE001 - a bug must not cost the user their diagnostics
         report("internal/error",
@@ -263,9 +274,15 @@ def _add_table(schema: Schema, table: Table, first: dict[str, Table], report: Re
 
 
 def _dialect(options: Options):
-    from .dialects import get_dialect
-
     return get_dialect(options.dialect)
+
+
+def _included_reader(options: Options, passes: tuple[Pass, ...]):
+    def read_included(text: str, path: str, including: tuple[str, ...]) -> Schema:
+        nested = Options(dialect=options.dialect, path=path, read=options.read, including=including)
+        return _analyze(text, nested, None, passes).schema
+
+    return read_included
 
 
 def apply_rule_levels(document: Document, items: list[Diagnostic], options: Options | None = None) -> list[Diagnostic]:

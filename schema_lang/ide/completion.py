@@ -11,7 +11,6 @@ Offsets are code-point indexes into the text, like everywhere in the engine.
 """
 from __future__ import annotations
 
-import bisect
 import re
 import typing
 from dataclasses import dataclass, field
@@ -19,10 +18,14 @@ from typing import Any, Literal, cast
 
 from pydantic import BaseModel
 
-from . import spec
-from .shorthand import ACTIONS, parse_shorthand, tokenize
-from .syntax import comment_start
-from .types import ALIASES, BUILTIN_TYPES, parse_type
+from ..core import spec
+from ..core.lines import Line, Lines, comment_start, indent_step, read_line, top_keys
+from ..core.shorthand import ACTIONS, parse_shorthand, tokenize
+from ..core.syntax import Mapping, Scalar, parse_yaml
+from ..core.types import ALIASES, BUILTIN_TYPES, parse_type
+from ..dialects import DIALECTS
+from ..rules import RULES
+from ..sql import identifiers
 
 KINDS = ("keyword", "table", "column", "type", "enum", "enum-value", "rule", "snippet", "property", "value")
 
@@ -42,163 +45,6 @@ class CompletionItem:
     @property
     def text(self) -> str:
         return self.label if self.insert_text is None else self.insert_text
-
-
-# ---------------------------------------------------------------------------
-# lines
-
-_KEY_END = re.compile(r":(?=\s|$)")
-
-
-@dataclass(slots=True)
-class _Line:
-    number: int
-    start: int  # offset of the line's first character
-    text: str
-    indent: int
-    dashes: tuple[int, ...]  # columns of the `- ` item markers
-    key: str | None
-    key_col: int  # column of the key, or of the content after the dashes
-    value: str  # after `key:` (or after the dashes), comment removed, stripped
-    value_col: int  # column where `value` starts
-    blank: bool  # empty or only a comment
-
-
-def _parse_line(number: int, start: int, text: str) -> _Line:
-    stripped = text.lstrip(" ")
-    indent = len(text) - len(stripped)
-    if not stripped.strip() or stripped.startswith("#"):
-        return _Line(number, start, text, indent, (), None, indent, "", indent, True)
-    comment = comment_start(text)
-    body = text if comment is None else text[:comment]
-    col = indent
-    dashes = []
-    while col < len(body) and body[col] == "-" and (col + 1 == len(body) or body[col + 1] in " \t"):
-        dashes.append(col)
-        col += 1
-        while col < len(body) and body[col] in " \t":
-            col += 1
-    content = body[col:]
-    key = None
-    value_col = col
-    if content and content[0] not in "[{":
-        key_end = None
-        if content[0] in "'\"":
-            close = content.find(content[0], 1)
-            if close > 0 and _KEY_END.match(content, close + 1):
-                key_end = close + 1
-        else:
-            match = _KEY_END.search(content)
-            if match is not None:
-                key_end = match.start()
-        if key_end is not None:
-            key = content[:key_end].strip()
-            if len(key) >= 2 and key[0] == key[-1] and key[0] in "'\"":
-                key = key[1:-1]
-            value_col = col + key_end + 1
-    while value_col < len(body) and body[value_col] in " \t":
-        value_col += 1
-    value = body[value_col:].rstrip()
-    return _Line(number, start, text, indent, tuple(dashes), key, col, value, value_col, False)
-
-
-class _Text:
-    """The document's text, read line by line on demand."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        starts = [0]
-        starts.extend(m.end() for m in re.finditer("\n", text))
-        self.starts = starts
-        self._lines: dict[int, _Line] = {}
-
-    @property
-    def count(self) -> int:
-        return len(self.starts)
-
-    def line_of(self, offset: int) -> int:
-        return bisect.bisect_right(self.starts, offset) - 1
-
-    def raw(self, number: int) -> str:
-        start = self.starts[number]
-        end = self.starts[number + 1] - 1 if number + 1 < len(self.starts) else len(self.text)
-        return self.text[start:end].rstrip("\r")
-
-    def indent(self, number: int) -> int:
-        """The line's indentation, without reading the rest; -1 for an empty or comment line."""
-        line = self._lines.get(number)
-        if line is not None:
-            return -1 if line.blank else line.indent
-        raw = self.raw(number)
-        stripped = raw.lstrip(" ")
-        if not stripped or stripped[0] == "#" or not stripped.strip():
-            return -1
-        return len(raw) - len(stripped)
-
-    def line(self, number: int) -> _Line:
-        line = self._lines.get(number)
-        if line is None:
-            line = self._lines[number] = _parse_line(number, self.starts[number], self.raw(number))
-        return line
-
-    def children(self, number: int) -> list[_Line]:
-        """The key lines directly under the key on line `number` (block style)."""
-        parent = self.line(number)
-        out: list[_Line] = []
-        child_col = None
-        for i in range(number + 1, self.count):
-            indent = self.indent(i)
-            if indent < 0 or (child_col is not None and indent > child_col):
-                continue
-            line = self.line(i)
-            if line.indent <= parent.key_col and not (line.dashes and line.indent == parent.key_col):
-                break
-            if child_col is None:
-                child_col = line.key_col if not line.dashes else None
-                if child_col is None:
-                    break  # a list, not a mapping
-            if line.key is not None and line.key_col == child_col and not line.dashes:
-                out.append(line)
-        return out
-
-    def items(self, number: int) -> list[_Line]:
-        """The `- item` lines directly under the key on line `number`."""
-        parent = self.line(number)
-        out: list[_Line] = []
-        dash_col = None
-        for i in range(number + 1, self.count):
-            indent = self.indent(i)
-            if indent < 0 or (dash_col is not None and indent > dash_col):
-                continue
-            line = self.line(i)
-            if line.indent < parent.key_col or (line.indent == parent.key_col and not line.dashes):
-                break
-            if line.dashes:
-                if dash_col is None:
-                    dash_col = line.dashes[0]
-                if line.dashes[0] == dash_col:
-                    out.append(line)
-        return out
-
-    def value_end(self, number: int) -> int:
-        """The offset where the value of the key on line `number` ends (continuation lines included)."""
-        owner = self.line(number)
-        col = owner.key_col if owner.key is not None else (owner.dashes[-1] if owner.dashes else owner.indent)
-        end = owner.start + len(owner.text)
-        for i in range(number + 1, self.count):
-            indent = self.indent(i)
-            if indent < 0:
-                continue
-            if indent <= col:
-                break
-            end = self.starts[i] + len(self.raw(i))
-        return end
-
-
-def _top_region(text: _Text, key: str) -> int | None:
-    """The line of a top-level `key:`."""
-    match = re.search(rf"(?m)^{re.escape(key)}[ \t]*:(?=\s|$)", text.text)
-    return text.line_of(match.start()) if match else None
 
 
 # ---------------------------------------------------------------------------
@@ -281,15 +127,15 @@ def _flow_scan(text: str):
     return suffix, "value", start, top[3]
 
 
-def _context(text: _Text, offset: int) -> _Context | None:
+def _context(text: Lines, offset: int) -> _Context | None:
     number = text.line_of(offset)
-    raw = text.raw(number)
+    raw = text.content(number)
     col = offset - text.starts[number]
     prefix = raw[:col]
     comment = comment_start(raw)
     if comment is not None and comment < col:
         return _Context(["#"], "comment", raw[comment:col], [number])
-    current = _parse_line(number, text.starts[number], prefix)
+    current = read_line(number, text.starts[number], prefix)
     suffix: list[str] = []
     suffix_lines: list[int | None] = []
     if current.blank:
@@ -304,11 +150,11 @@ def _context(text: _Text, offset: int) -> _Context | None:
     path: list[str] = []
     lines: list[int | None] = []
     min_col = start_col
-    continued: _Line | None = None
+    continued: Line | None = None
     if min_col > 0:
         for i in range(number - 1, -1, -1):
             threshold = min_col + (1 if after_dash else 0)
-            indent = text.indent(i)
+            indent = text.content_indent(i)
             if indent < 0 or indent >= threshold:
                 continue  # deeper: a sibling's content, or the lines of a multi-line value
             line = text.line(i)
@@ -389,16 +235,16 @@ def _apply_flow(ctx: _Context, offset: int) -> _Context:
     return ctx
 
 
-def _present_keys(text: _Text, number: int, col: int) -> list[str]:
+def _present_keys(text: Lines, number: int, col: int) -> list[str]:
     """The keys already written at column `col` around line `number` (same mapping)."""
     if col == 0:
         own = (text.starts[number], text.starts[number + 1] if number + 1 < text.count else len(text.text) + 1)
-        return [_unquote(m.group(1)) for m in _TOP_KEY.finditer(text.text) if not own[0] <= m.start() < own[1]]
+        return [_unquote(key) for at, key in top_keys(text.text) if not own[0] <= at < own[1]]
     keys = []
     for step in (-1, 1):
         i = number + step
         while 0 <= i < text.count:
-            indent = text.indent(i)
+            indent = text.content_indent(i)
             i += step
             if indent < 0 or indent > col:
                 continue
@@ -415,9 +261,6 @@ def _present_keys(text: _Text, number: int, col: int) -> list[str]:
     return keys
 
 
-_TOP_KEY = re.compile(r"(?m)^([^\s#\-{\[][^\n:]*?|\"[^\"\n]*\"|'[^'\n]*')[ \t]*:(?=\s|$)")
-
-
 # ---------------------------------------------------------------------------
 # names in the schema
 
@@ -431,7 +274,7 @@ class _TableInfo:
 class _Names:
     """Tables, columns and enums: from the current text, then from the last analysis."""
 
-    def __init__(self, text: _Text, document) -> None:
+    def __init__(self, text: Lines, document) -> None:
         self.text = text
         self.schema = getattr(document, "schema", None)
         self._tables: dict[str, _TableInfo] | None = None
@@ -440,7 +283,7 @@ class _Names:
     def tables(self) -> dict[str, _TableInfo]:
         if self._tables is None:
             tables: dict[str, _TableInfo] = {}
-            number = _top_region(self.text, "tables")
+            number = self.text.top_key_line("tables")
             if number is not None:
                 for line in self.text.children(number):
                     key = cast(str, line.key)  # children() gives key lines only
@@ -481,7 +324,7 @@ class _Names:
     def enums(self) -> dict[str, list[str]]:
         if self._enums is None:
             enums: dict[str, list[str]] = {}
-            number = _top_region(self.text, "enums")
+            number = self.text.top_key_line("enums")
             if number is not None:
                 for line in self.text.children(number):
                     key = cast(str, line.key)  # children() gives key lines only
@@ -506,6 +349,7 @@ class _Names:
 
 
 def _unquote(value: str) -> str:
+    """A YAML value without its quotes (SQL names: identifiers.unquote)."""
     value = value.strip()
     if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
         return value[1:-1]
@@ -520,7 +364,6 @@ def _flow_list(value: str) -> list[str]:
 
 
 def _flow_columns(value: str) -> dict[str, str]:
-    from .syntax import Mapping, Scalar, parse_yaml
 
     root = parse_yaml(value).root
     out = {}
@@ -530,7 +373,7 @@ def _flow_columns(value: str) -> dict[str, str]:
     return out
 
 
-def _type_of(text: _Text, column: _Line) -> str:
+def _type_of(text: Lines, column: Line) -> str:
     if column.value and column.value[:1] not in "{|>":
         return parse_shorthand(_unquote(column.value)).type_text
     if column.value[:1] == "{":
@@ -650,7 +493,7 @@ def _field_values(info) -> list[str]:
 # building items
 
 class _Builder:
-    def __init__(self, text: _Text, offset: int, snippets: bool, word: tuple[int, int]) -> None:
+    def __init__(self, text: Lines, offset: int, snippets: bool, word: tuple[int, int]) -> None:
         self.text = text
         self.offset = offset
         self.snippets = snippets
@@ -692,7 +535,7 @@ def complete(text: str, offset: int, document=None, snippets: bool = True) -> li
     """Completion items at `offset` of `text`.  `document` is the last analysis of
     the document (its names are used where the current text cannot be read)."""
     offset = max(0, min(offset, len(text)))
-    lines = _Text(text)
+    lines = Lines(text)
     ctx = _context(lines, offset)
     if ctx is None or ctx.mode == "none":
         return []
@@ -711,11 +554,6 @@ def complete(text: str, offset: int, document=None, snippets: bool = True) -> li
 
 # ---------------------------------------------------------------------------
 # keys
-
-def _indent_step(text: _Text) -> int:
-    match = re.search(r"(?m)^[^\s#][^\n]*:[ \t]*(?:#[^\n]*)?\n(?:[ \t]*(?:#[^\n]*)?\n)*( +)\S", text.text)
-    return len(match.group(1)) if match else 2
-
 
 def _keys(build: _Builder, ctx: _Context, names: _Names) -> None:
     path = ctx.path
@@ -755,14 +593,14 @@ def _key_text(build: _Builder, ctx: _Context, key: str, shape: str) -> str:
         return key + ": "
     number = build.text.line_of(build.offset)
     col = build.word[0] - build.text.starts[number]
-    child = " " * (col + _indent_step(build.text))
+    child = " " * (col + indent_step(build.text.text))
     return key + ":\n" + child + ("- " if shape == "list" else "")
 
 
 def _new_table(build: _Builder, ctx: _Context) -> None:
     number = build.text.line_of(build.offset)
     col = build.word[0] - build.text.starts[number]
-    step = " " * _indent_step(build.text)
+    step = " " * indent_step(build.text.text)
     pad = " " * col
     body = [f"{pad}{step}columns:",
             f"{pad}{step}{step}id: bigint pk identity",
@@ -864,8 +702,8 @@ def _reference(build: _Builder, ctx: _Context, names: _Names, columns_key: bool 
     head = ctx.before[:len(ctx.before) - len(build.partial)]
     match = re.match(r"\s*(\"[^\"]*\"|[^\s(]+)\s*\(([^)]*)$", head)
     if match:
-        table = _unquote(match.group(1))
-        used = {p.strip() for p in match.group(2).split(",")}
+        table = identifiers.unquote(match.group(1), '"')
+        used = {identifiers.unquote(p, '"') for p in match.group(2).split(",")}
         _columns_of(build, names, table, exclude=used)
         return
     if not head.strip():
@@ -913,7 +751,7 @@ def _partition(build: _Builder, ctx: _Context, names: _Names, table: str, line: 
                   snippet=_value_text(ctx, method + "(${1:column})"))
 
 
-def _long_form_type(text: _Text, ctx: _Context) -> str:
+def _long_form_type(text: Lines, ctx: _Context) -> str:
     column_line = ctx.lines[3] if len(ctx.lines) > 3 else None
     if column_line is None:
         return ""
@@ -964,8 +802,8 @@ def _shorthand(build: _Builder, ctx: _Context, names: _Names, table: str, line: 
         before_open = tokens[opener - 1] if opener > 0 else None
         if (opener >= 2 and tokens[opener - 2].lower == "references"
                 and before_open is not None and before_open.kind in ("word", "qident")):
-            target = _unquote(before_open.text)
-            used = {t.text.strip('"') for t in tokens[opener + 1:] if t.kind in ("word", "qident")}
+            target = identifiers.unquote(before_open.text, '"')
+            used = {identifiers.unquote(t.text, '"') for t in tokens[opener + 1:] if t.kind in ("word", "qident")}
             _columns_of(build, names, target, exclude=used)
         elif before_open is not None and before_open.lower == "check":
             _columns_of(build, names, table, line)
@@ -1036,7 +874,6 @@ def _scalar_type(type_text: str, names: _Names) -> str | None:
 
 
 def _type_notes(base: str, dialect: str) -> tuple[str, str]:
-    from .dialects import DIALECTS
 
     rows = []
     detail = None
@@ -1098,7 +935,7 @@ def _defaults(build: _Builder, ctx: _Context, names: _Names, type_text: str) -> 
         quoted = _quote_enum_defaults(build.text.text, enums)
         for value in values:
             literal = value
-            if quoted or not re.fullmatch(r"[A-Za-z_][\w]*", value):
+            if quoted or not identifiers.is_name(value):
                 literal = "'" + value.replace("'", "''") + "'"
             if ctx.quote == "'":
                 literal = literal.replace("'", "''")
@@ -1128,7 +965,7 @@ def _quote_enum_defaults(text: str, enums: dict[str, list[str]]) -> bool:
     when it has one; quoted when there is none."""
     known = {v for values in enums.values() for v in values}
     quoted = bare = 0
-    for match in re.finditer(r"\bdefault[ \t]+('?)([A-Za-z_]\w*)", text):
+    for match in re.finditer(rf"\bdefault[ \t]+('?)({identifiers.NAME})", text):
         if match.group(2) in known:
             if match.group(1):
                 quoted += 1
@@ -1154,14 +991,15 @@ def _sql(build: _Builder, ctx: _Context, names: _Names) -> None:
     tables = names.tables()
     aliases: dict[str, str] = {}
     for match in _FROM.finditer(sql_all):
-        table = _unquote(match.group(1))
+        table = identifiers.unquote(match.group(1), '"')
         aliases.setdefault(table, table)
         alias = match.group(2)
         if alias and alias.lower() not in _SQL_NOT_ALIAS:
-            aliases[_unquote(alias)] = table
+            aliases[identifiers.unquote(alias, '"')] = table
     dotted = re.search(r"(\"[^\"]+\"|[\w$]+)\.$", head)
     if dotted:
-        table = aliases.get(_unquote(dotted.group(1)), _unquote(dotted.group(1)))
+        name = identifiers.unquote(dotted.group(1), '"')
+        table = aliases.get(name, name)
         _columns_of(build, names, table)
         return
     previous = re.search(r"([\w$]+)\s+$", head)
@@ -1182,9 +1020,8 @@ def _sql(build: _Builder, ctx: _Context, names: _Names) -> None:
 
 def _rule_items(build: _Builder, exclude: set[str] | frozenset[str] = frozenset(), as_key: bool = False,
                 replace: tuple[int, int] | None = None) -> None:
-    from .rules import all_rules
 
-    for rule_id, rule in sorted(all_rules().items()):
+    for rule_id, rule in sorted(RULES.items()):
         if rule_id in exclude:
             continue
         build.add(rule_id, "rule", rule.title, rule.doc, insert=rule_id + ": " if as_key else None,
@@ -1194,7 +1031,7 @@ def _rule_items(build: _Builder, exclude: set[str] | frozenset[str] = frozenset(
 _IGNORE_OPEN = re.compile(r"#\s*schema-lang:\s*ignore\[([^\]]*)$")
 
 
-def _ignore_comment(text: _Text, offset: int, ctx: _Context, snippets: bool) -> list[CompletionItem]:
+def _ignore_comment(text: Lines, offset: int, ctx: _Context, snippets: bool) -> list[CompletionItem]:
     match = _IGNORE_OPEN.search(ctx.before)
     if match is None:
         return []

@@ -31,10 +31,11 @@ from functools import lru_cache
 
 import yaml
 
-from .diagnostics import TextEdit
-from .shorthand import Shorthand, Token, parse_shorthand, tokenize
-from .syntax import Mapping, Node, Scalar, Sequence, parse_yaml
-from .types import TypeError_, parse_type
+from ..core.diagnostics import TextEdit
+from ..core.lines import Lines, content_line_end, line_end, newline_of
+from ..core.shorthand import Shorthand, Token, parse_shorthand, tokenize
+from ..core.syntax import Mapping, Node, Scalar, Sequence, parse_yaml
+from ..core.types import TypeError_, parse_type
 
 DEFAULT_STEP = 2
 
@@ -189,42 +190,6 @@ def normalize_shorthand(value: str, enum_names: frozenset[str] = frozenset()) ->
 
 
 # ---------------------------------------------------------------------------
-# lines
-
-class _Lines:
-    """Lines of the text: start, end of content (before "\\r\\n" or "\\n"), indentation (spaces)."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.starts: list[int] = []
-        self.content_ends: list[int] = []
-        self.indents: list[int] = []
-        self.blanks: list[bool] = []
-        pos = 0
-        for raw in text.split("\n"):
-            content = raw.removesuffix("\r")
-            stripped = content.lstrip(" ")
-            self.starts.append(pos)
-            self.content_ends.append(pos + len(content))
-            self.indents.append(len(content) - len(stripped))
-            self.blanks.append(not stripped.strip())
-            pos += len(raw) + 1
-        self.count = len(self.starts)
-
-    def of(self, offset: int) -> int:
-        return bisect.bisect_right(self.starts, offset) - 1
-
-    def content(self, line: int) -> str:
-        return self.text[self.starts[line]:self.content_ends[line]]
-
-    def spaces(self, line: int) -> int:
-        return self.indents[line]
-
-    def blank(self, line: int) -> bool:
-        return self.blanks[line]
-
-
-# ---------------------------------------------------------------------------
 # indentation
 
 class _Bail(Exception):
@@ -259,7 +224,7 @@ def _scan(text: str) -> list:
     return list(yaml.scan(text, Loader=_SCAN_LOADER))
 
 
-def _layout(text: str, lines: _Lines, tokens: list) -> _Layout:
+def _layout(text: str, lines: Lines, tokens: list) -> _Layout:
     owners: dict[int, tuple[int, _Column]] = {}
     frames: dict[int, tuple] = {}
     continuation: set[int] = set()
@@ -272,7 +237,7 @@ def _layout(text: str, lines: _Lines, tokens: list) -> _Layout:
     documents = 0
     starts = lines.starts
     indents = lines.indents
-    of = lines.of
+    of = lines.line_of
     for token in tokens:
         kind = type(token)
         if kind is _T.BlockEndToken:
@@ -361,13 +326,13 @@ def _choose_step(samples: list[int], fallback: int | None) -> int:
 def detect_step(text: str, fallback: int | None = None) -> int:
     """The indentation step the file mostly uses (`fallback`, else 2, when it shows none)."""
     try:
-        layout = _layout(text, _Lines(text), _scan(text))
+        layout = _layout(text, Lines(text), _scan(text))
     except (yaml.YAMLError, _Bail):
         return fallback if fallback and fallback > 0 else DEFAULT_STEP
     return _choose_step(layout.samples, fallback)
 
 
-def _indent_edits(text: str, lines: _Lines, fallback: int | None) -> list[TextEdit]:
+def _indent_edits(text: str, lines: Lines, fallback: int | None) -> list[TextEdit]:
     try:
         layout = _layout(text, lines, _scan(text))
         targets = _targets(lines, layout, _choose_step(layout.samples, fallback))
@@ -384,7 +349,7 @@ def _indent_edits(text: str, lines: _Lines, fallback: int | None) -> list[TextEd
     return edits
 
 
-def _targets(lines: _Lines, layout: _Layout, step: int) -> dict[int, int]:
+def _targets(lines: Lines, layout: _Layout, step: int) -> dict[int, int]:
     """line -> its new indentation, for the lines that move."""
     owners = {line: (old, levels * step + extra) for line, (old, (levels, extra)) in layout.owners.items()}
     owner_lines = sorted(owners)
@@ -442,7 +407,7 @@ def _targets(lines: _Lines, layout: _Layout, step: int) -> dict[int, int]:
 # ---------------------------------------------------------------------------
 # trailing whitespace and the end of the file
 
-def _protected_lines(text: str, lines: _Lines, root: Node | None) -> tuple[set[int], dict[int, int]]:
+def _protected_lines(text: str, lines: Lines, root: Node | None) -> tuple[set[int], dict[int, int]]:
     """Lines whose end lies inside a quoted or block scalar (their trailing spaces are
     content), and for block scalar content lines the scalar's content indentation."""
     protected: set[int] = set()
@@ -461,8 +426,8 @@ def _protected_lines(text: str, lines: _Lines, root: Node | None) -> tuple[set[i
         elif isinstance(node, Sequence):
             stack.extend(node.items)
         elif node.style is not None:
-            first = lines.of(node.start)
-            last = lines.of(max(node.start, node.end - 1))
+            first = lines.line_of(node.start)
+            last = lines.line_of(max(node.start, node.end - 1))
             if node.style in ("|", ">"):
                 rest = range(first + 1, last + 1)
                 content = [lines.spaces(i) for i in rest if not lines.blank(i)]
@@ -475,7 +440,7 @@ def _protected_lines(text: str, lines: _Lines, root: Node | None) -> tuple[set[i
     return protected, block
 
 
-def _whitespace_edits(text: str, lines: _Lines, protected: set[int], block: dict[int, int]) -> list[TextEdit]:
+def _whitespace_edits(text: str, lines: Lines, protected: set[int], block: dict[int, int]) -> list[TextEdit]:
     edits = []
     for line in range(lines.count):
         start, end = lines.starts[line], lines.content_ends[line]
@@ -496,10 +461,10 @@ def _end_of_file_edit(text: str) -> list[TextEdit]:
     body = text.rstrip()
     if not body:
         return []
-    newline = "\r\n" if "\r\n" in text[:text.find("\n") + 1 or len(text)] else "\n"
-    # the tail starts at the line break after the last line with content
-    tail = text.find("\n", len(body))
-    tail = len(text) if tail < 0 else (tail - 1 if text[tail - 1] == "\r" else tail)
+    newline = newline_of(text)
+    # the tail starts at the line break after the last line with content (at the end when there is none)
+    end = line_end(text, len(body))
+    tail = content_line_end(text, len(body)) if text[end - 1:end] == "\n" else len(text)
     if text[tail:] == newline:
         return []
     return [TextEdit(tail, len(text), newline)]
@@ -624,7 +589,7 @@ def format_edits(text: str, start: int | None = None, end: int | None = None,
     parsed = parse_yaml(text)
     if _syntax_error(parsed) or parsed.root is None:
         return []
-    lines = _Lines(text)
+    lines = Lines(text)
     overrides: dict[int, str] = {}
     shorthand = _shorthand_edits(text, parsed.root, overrides)
     indentation = _indent_edits(text, lines, indent)
@@ -637,10 +602,10 @@ def format_edits(text: str, start: int | None = None, end: int | None = None,
     if start is not None or end is not None:
         lo = max(0, min(start if start is not None else 0, len(text)))
         hi = max(lo, min(end if end is not None else len(text), len(text)))
-        first, last = lines.of(lo), lines.of(hi - 1 if hi > lo else lo)
+        first, last = lines.line_of(lo), lines.line_of(hi - 1 if hi > lo else lo)
 
         def inside(edit: TextEdit) -> bool:
-            return first <= lines.of(edit.start) and lines.of(max(edit.start, edit.end - 1)) <= last
+            return first <= lines.line_of(edit.start) and lines.line_of(max(edit.start, edit.end - 1)) <= last
 
         shorthand_in = [e for e in shorthand if inside(e)]
         if len(shorthand_in) != len(shorthand):

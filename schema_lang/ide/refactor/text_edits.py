@@ -5,8 +5,9 @@ import json
 import re
 from dataclasses import dataclass
 
-from ..diagnostics import TextEdit
-from ..syntax import Mapping, Node, Scalar, Sequence
+from ...core.diagnostics import TextEdit
+from ...core.lines import column_of, line_end, line_start
+from ...core.syntax import Mapping, Node, Scalar, Sequence, parse_yaml, walk
 
 
 class EditError(ValueError):
@@ -25,20 +26,6 @@ def apply_edits(text: str, edits: list[TextEdit]) -> str:
         pos = edit.end
     out.append(text[pos:])
     return "".join(out)
-
-
-def line_start(text: str, offset: int) -> int:
-    return text.rfind("\n", 0, offset) + 1
-
-
-def line_end(text: str, offset: int) -> int:
-    """The offset just past the newline of the line holding `offset`."""
-    end = text.find("\n", offset)
-    return len(text) if end == -1 else end + 1
-
-
-def column_of(text: str, offset: int) -> int:
-    return offset - line_start(text, offset)
 
 
 def last_content_offset(node: Node) -> int:
@@ -93,7 +80,6 @@ def child_indent(text: str, mapping: Mapping) -> int:
 
 def find_table(text: str, name: str) -> tuple[Mapping | None, Scalar | None, Node | None]:
     """(the `tables:` mapping, the table's key, the table's value) in the file's node tree."""
-    from ..syntax import parse_yaml
 
     root = parse_yaml(text).root
     tables = root.get("tables") if isinstance(root, Mapping) else None
@@ -114,28 +100,9 @@ def yaml_key(name: str) -> str:
     return json.dumps(name, ensure_ascii=False)
 
 
-def line_indent(text: str, offset: int) -> str:
-    """The leading whitespace of the line holding `offset`."""
-    start = line_start(text, offset)
-    end = start
-    while end < len(text) and text[end] in " \t":
-        end += 1
-    return text[start:end]
-
-
-def content_line_end(text: str, offset: int) -> int:
-    """The offset of the end of the line's content: before its newline (and a carriage return)."""
-    end = text.find("\n", offset)
-    end = len(text) if end == -1 else end
-    if end > 0 and text[end - 1:end] == "\r" and end - 1 >= offset:
-        end -= 1
-    return end
-
-
 def multiline_scalars(text: str, root: Node | None) -> list[tuple[int, int, bool]]:
     """(start, end, is a block scalar) of every scalar in the tree that spans several lines:
     a comment added at the end of a line inside it could land inside the value."""
-    from ..syntax import walk
 
     out = []
     seen: set[int] = set()

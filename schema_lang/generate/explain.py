@@ -12,6 +12,7 @@ import datetime as dt
 import json
 import random
 import re
+import sqlite3
 import tempfile
 import uuid
 from dataclasses import dataclass
@@ -21,12 +22,14 @@ from typing import cast
 import sqlglot
 from sqlglot import exp
 
-from .analysis.indexes import IndexLike, index_for
-from .analysis.queries import ParsedQuery, parse_query
-from .dialects import get_dialect
-from .generate.ddl import generate, index_name, primary_key_name, quote, unique_name
-from .model import Column, Schema, Table
-from .types import ColumnType
+from ..analysis.indexes import IndexLike, index_for
+from ..analysis.queries import ParsedQuery, parse_query
+from ..core.model import Column, Schema, Table
+from ..core.types import ColumnType
+from ..dialects import get_dialect
+from ..sql.identifiers import quote
+from ..sql.queries import read as read_query
+from .ddl import _ordered, generate, index_name, primary_key_name, unique_name
 
 DEFAULT_ROWS = 2_000
 MAX_ROWS = 20_000
@@ -220,11 +223,9 @@ class Generator:
 
 def bind(schema: Schema, parsed: ParsedQuery, generator: Generator, engine_dialect: str) -> str:
     """The query with its placeholders replaced by values taken from the generated rows."""
-    from .analysis.queries import _portable_parameters
 
-    read = schema.dialect.sqlglot_name or None
-    statement = sqlglot.parse_one(parsed.query.sql if read == "postgres" else _portable_parameters(parsed.query.sql),
-                                  read=read)
+    # (the reading the analysis made; `transform` below works on a copy)
+    statement = read_query(parsed.query.sql, schema.dialect.sqlglot_name or None).statement
     aliases = {a.alias: a.table for a in parsed.accesses}
 
     def sample(column: exp.Column | None):
@@ -283,7 +284,7 @@ def predicted_index(parsed: ParsedQuery, engine: str) -> tuple[str | None, str |
     driving = next((a for a in parsed.accesses if a.driving), None)
     if driving is None:
         return None, None
-    _, _, ix = index_for(driving, parsed.limit)
+    _, _, ix = index_for(driving, driving.limit)
     if ix is None:
         return driving.table.name, None
     return driving.table.name, sorted(_engine_index_names(driving.table, ix, engine))[0]
@@ -293,7 +294,6 @@ class SQLiteEngine:
     name = "sqlite"
 
     def __init__(self) -> None:
-        import sqlite3
 
         self.connection = sqlite3.connect(":memory:")
 
@@ -305,7 +305,7 @@ class SQLiteEngine:
             if not rows:
                 continue
             q = get_dialect("sqlite")
-            sql = (f"INSERT OR IGNORE INTO {quote(q, table.name)} ({', '.join(quote(q, n) for n in names)}) "
+            sql = (f"INSERT OR IGNORE INTO {quote(table.name, q)} ({', '.join(quote(n, q) for n in names)}) "
                    f"VALUES ({', '.join('?' for _ in names)})")
             self.connection.executemany(sql, [tuple(_sqlite_value(v) for v in r) for r in rows])
         self.connection.execute("ANALYZE")
@@ -376,9 +376,9 @@ class PostgresEngine:
             names, rows = generator.rows(table)
             if not rows:
                 continue
-            columns = ", ".join(quote(dialect, n) for n in names)
+            columns = ", ".join(quote(n, dialect) for n in names)
             with (self.connection.cursor() as cursor,
-                  cursor.copy(f"COPY {quote(dialect, table.name)} ({columns}) FROM STDIN") as copy):
+                  cursor.copy(f"COPY {quote(table.name, dialect)} ({columns}) FROM STDIN") as copy):
                 for row in rows:
                     copy.write_row(row)
         self.connection.execute("ANALYZE")
@@ -415,7 +415,6 @@ class PostgresEngine:
 
 
 def _generation_order(schema: Schema) -> list[Table]:
-    from .generate.ddl import _ordered
 
     return _ordered(schema)[0]
 

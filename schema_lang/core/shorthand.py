@@ -6,9 +6,12 @@ here are relative to the start of the string.
 """
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import cast
+
+from ..sql.identifiers import is_name_char, is_name_start, unquote
 
 Span = tuple[int, int]
 
@@ -76,9 +79,9 @@ def tokenize(text: str) -> tuple[list[Token], list[ShorthandError]]:
             i += 1
             continue
         start = i
-        if c.isalpha() or c == "_":
+        if is_name_start(c):
             i += 1
-            while i < n and (text[i].isalnum() or text[i] in "_$."):
+            while i < n and (is_name_char(text[i]) or text[i] == "."):
                 i += 1
             tokens.append(Token("word", text[start:i], start, i))
         elif c.isdigit() or (c in "-+." and i + 1 < n and text[i + 1].isdigit() and _unary_context(tokens)):
@@ -129,9 +132,7 @@ def _unary_context(tokens: list[Token]) -> bool:
 
 
 def _unquote_ident(token: Token) -> str:
-    if token.kind == "qident":
-        return token.text[1:-1].replace('""', '"')
-    return token.text
+    return unquote(token.text, '"') if token.kind == "qident" else token.text
 
 
 class _Parser:
@@ -413,7 +414,6 @@ class _Parser:
 
 
 def _unknown_modifier_message(tok: Token) -> str:
-    import difflib
 
     candidates = [w.split()[0] for w in MODIFIER_WORDS] + ["primary key", "not null"]
     close = difflib.get_close_matches(tok.lower, candidates, n=1, cutoff=0.6)

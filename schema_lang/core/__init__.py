@@ -1,0 +1,1 @@
+"""The engine itself: text -> positioned YAML -> validated, resolved model -> diagnostics."""

@@ -36,8 +36,10 @@ def _rule_levels(value: Any, info: ValidationInfo) -> dict[str, str]:
     """The valid levels of a `rules` mapping.  With a list of complaints in the validation context
     (`Settings.update`) an invalid level is reported there and left out, so that one typo does not
     undo the other rules' levels; without one it fails the validation."""
+    if value is None:  # null: the client has no value to give, not a wrong one
+        raise PydanticCustomError(_IGNORED, "no value")
     if not isinstance(value, dict):
-        raise PydanticCustomError(_IGNORED, "expected a mapping of rule ids to levels")
+        raise ValueError("expected a mapping of rule ids to levels (off, hint, info, warning, error)")
     levels: dict[str, str] = {}
     wrong: list[str] = []
     for rule, level in value.items():
@@ -63,7 +65,9 @@ def _debounce(value: Any) -> int:
 def _diagnostics_mode(value: Any) -> str:
     if value in DIAGNOSTICS_MODES:
         return value
-    raise PydanticCustomError(_IGNORED, "'{value}' is not one of auto, push, pull", {"value": str(value)})
+    if value is None:  # null: the client has no value to give, not a wrong one
+        raise PydanticCustomError(_IGNORED, "no value")
+    raise ValueError(f"'{value}' is not one of auto, push, pull")
 
 
 def _folder(value: Any) -> str:

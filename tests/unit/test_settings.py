@@ -91,10 +91,11 @@ def test_rule_levels_are_checked_one_by_one():
     assert s.options().rule_levels is not s.rules
 
 
-def test_rules_that_are_no_mapping_are_ignored():
+def test_rules_that_are_no_mapping_are_refused_with_a_complaint():
     s = Settings(rules={"a/b": "hint"})
-    assert s.update({"rules": ["a/b"]}) == []
-    assert s.update({"rules": None}) == []
+    (complaint,) = s.update({"rules": ["a/b"]})
+    assert complaint.startswith("schemaLang.rules:")
+    assert s.update({"rules": None}) == []  # null: no value, nothing to complain about
     assert s.rules == {"a/b": "hint"}
 
 
@@ -102,8 +103,10 @@ def test_diagnostics_mode():
     s = Settings()
     assert s.update({"diagnosticsMode": "pull"}) == []
     assert s.diagnostics_mode == "pull"
-    assert s.update({"diagnosticsMode": "carrier pigeon"}) == []  # ignored without a complaint
+    (complaint,) = s.update({"diagnosticsMode": "carrier pigeon"})
+    assert complaint.startswith("schemaLang.diagnosticsMode:") and "carrier pigeon" in complaint
     assert s.diagnostics_mode == "pull"
+    assert s.update({"diagnosticsMode": None}) == []
 
 
 def test_migrations_dir_is_trimmed():

@@ -73,7 +73,7 @@ function serverProcesses() {
       const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
       if (ppid !== process.pid) continue;
       const argv = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
-      const isServer = argv.some((a, i) => (a === '-m' && argv[i + 1] === 'server') || /schema-lang-server$/.test(a));
+      const isServer = argv.some((a, i) => (a === '-m' && argv[i + 1] === 'schema_lang_server') || /schema-lang-server$/.test(a));
       if (!isServer) continue;
       const env = fs.readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
       const pythonPath = (env.find((e) => e.startsWith('PYTHONPATH=')) || '').slice('PYTHONPATH='.length);
